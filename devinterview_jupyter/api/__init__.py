@@ -1,0 +1,1 @@
+"""REST API under ``{base_url}devinterview/api``: one module per resource."""

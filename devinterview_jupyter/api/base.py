@@ -1,0 +1,152 @@
+"""The base of every DevInterview handler: JSON errors, 503 on outages, who is asking."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from http.client import responses
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.extension.handler import ExtensionHandlerMixin
+from tornado import web
+
+from ..auth import RESOURCE_API, Candidate, InviteRejected, bearer_token, candidate_from
+from ..auth import CANDIDATE_COOKIE, resolve_invite
+from ..db.engine import Database, DatabaseUnavailable
+from ..errors import ApiError, bad_request
+from .validation import parse_json, validate
+
+if TYPE_CHECKING:
+    from ..app import DevInterviewApp
+
+F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+
+
+@dataclass(frozen=True)
+class Interviewer:
+    name: str
+
+
+Caller = Interviewer | Candidate
+
+
+class DevInterviewHandler(ExtensionHandlerMixin, APIHandler):  # type: ignore[misc]
+    auth_resource = RESOURCE_API
+
+    @property
+    def devinterview(self) -> DevInterviewApp:
+        app: DevInterviewApp = self.extensionapp
+        return app
+
+    @property
+    def database(self) -> Database:
+        return self.devinterview.database
+
+    # -- errors -------------------------------------------------------------------------
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        body: dict[str, Any]
+        if isinstance(exc, DatabaseUnavailable):
+            self.set_status(503)
+            self.set_header("Retry-After", "5")
+            body = {"message": "database unavailable: try again shortly", "reason": "database"}
+        elif isinstance(exc, ApiError):
+            body = {"message": exc.message}
+            if exc.error_reason:
+                body["reason"] = exc.error_reason
+        elif isinstance(exc, web.HTTPError):
+            body = {"message": exc.log_message or responses.get(status_code, "error")}
+        else:
+            # Details stay in the server log; the client gets no traceback.
+            body = {"message": "internal server error"}
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(body))
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        if isinstance(value, DatabaseUnavailable):
+            # Engine already logged the outage once; no traceback per request.
+            return
+        super().log_exception(typ, value, tb)
+
+    def check_xsrf_cookie(self) -> None:
+        # Without a Jupyter identity there is no ambient credential to ride on: candidates
+        # authenticate with a bearer token or a SameSite=Strict cookie and only read.
+        if getattr(self, "_jupyter_current_user", None) is None:
+            return None
+        return super().check_xsrf_cookie()  # type: ignore[no-any-return]
+
+    # -- input --------------------------------------------------------------------------
+
+    def body_json(self, schema_name: str, *, required: bool = True) -> dict[str, Any]:
+        if not required and not self.request.body.strip():
+            return {}
+        return validate(schema_name, parse_json(self.request.body))
+
+    def write_json(self, data: Any, status: int = 200) -> None:
+        self.set_status(status)
+        self.finish(json.dumps(data))
+
+    # -- identity -----------------------------------------------------------------------
+
+    def candidate_token(self) -> str | None:
+        token = bearer_token(self.request.headers.get("Authorization"))
+        if token is not None:
+            return token
+        return self.get_cookie(CANDIDATE_COOKIE)
+
+    def interviewer(self) -> Interviewer | None:
+        user = self.current_user
+        if user is None:
+            return None
+        return Interviewer(name=getattr(user, "name", None) or user.username)
+
+    async def caller(self, resource: str) -> Caller:
+        """The interviewer (authorised for ``resource``) or the candidate making this request."""
+        interviewer = self.interviewer()
+        if interviewer is not None:
+            allowed = self.authorizer.is_authorized(self, self.current_user, "read", resource)
+            if inspect.isawaitable(allowed):
+                allowed = await allowed
+            if not allowed:
+                raise ApiError(403, "not authorised for this resource", "forbidden")
+            return interviewer
+        token = self.candidate_token()
+        if token is None:
+            raise ApiError(401, "authentication required", "unauthenticated")
+        async with self.database.session() as db:
+            try:
+                invite, session = await resolve_invite(db, token)
+            except InviteRejected as e:
+                raise ApiError(401, e.message, e.reason) from e
+            return candidate_from(invite, session)
+
+
+def interviewer_only(method: F) -> F:
+    """Refuse anyone without a Jupyter identity: 401, or 403 for a candidate credential."""
+
+    @functools.wraps(method)
+    async def wrapper(self: DevInterviewHandler, *args: Any, **kwargs: Any) -> Any:
+        if self.current_user is None:
+            if self.candidate_token() is not None:
+                raise ApiError(403, "candidates may not use this endpoint", "forbidden")
+            raise ApiError(401, "authentication required", "unauthenticated")
+        return await method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_uuid(value: str, what: str) -> uuid.UUID:
+    try:
+        parsed = uuid.UUID(value)
+    except ValueError as e:
+        raise bad_request(f"malformed {what}: {value!r} is not a UUID", "malformed_id") from e
+    if str(parsed) != value.lower():
+        # Only the canonical hyphenated form; uuid.UUID also accepts braces and URNs.
+        raise bad_request(f"malformed {what}: {value!r} is not a UUID", "malformed_id")
+    return parsed

@@ -1,0 +1,55 @@
+"""/join and /me: how a candidate gets in, and who is asking."""
+
+from __future__ import annotations
+
+from datetime import timezone
+
+from jupyter_server.utils import url_path_join
+
+from .. import sessions as ops
+from ..auth import CANDIDATE_COOKIE, RESOURCE_API, Candidate, InviteRejected
+from ..errors import ApiError
+from .base import DevInterviewHandler
+from .serialize import candidate_session_json
+
+
+class JoinHandler(DevInterviewHandler):
+    """Anyone may call it; the invite token in the body is the credential."""
+
+    async def post(self) -> None:
+        data = self.body_json("JoinRequest")
+        async with self.database.session() as db:
+            try:
+                invite, session = await ops.join(db, data["token"])
+            except InviteRejected as e:
+                raise ApiError(401, e.message, e.reason) from e
+            if session.status == "terminated":
+                raise ApiError(410, "this interview has ended", "ended")
+            body = {"session": candidate_session_json(session), "role": invite.role}
+            expires = invite.expires_at
+        self.set_cookie(
+            CANDIDATE_COOKIE,
+            data["token"],
+            path=url_path_join(self.base_url, "devinterview/"),
+            expires=expires.astimezone(timezone.utc).replace(tzinfo=None),
+            httponly=True,
+            secure=self.request.protocol == "https",
+            samesite="Strict",
+        )
+        self.set_header("Cache-Control", "no-store")
+        self.write_json(body)
+
+
+class MeHandler(DevInterviewHandler):
+    async def get(self) -> None:
+        caller = await self.caller(RESOURCE_API)
+        if isinstance(caller, Candidate):
+            self.write_json(
+                {
+                    "kind": "candidate",
+                    "name": caller.name or "Candidate",
+                    "session_id": str(caller.session_id),
+                }
+            )
+        else:
+            self.write_json({"kind": "interviewer", "name": caller.name})

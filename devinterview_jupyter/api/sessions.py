@@ -1,0 +1,118 @@
+"""/sessions: create, list, read, change, start, terminate and delete interview sessions."""
+
+from __future__ import annotations
+
+from jupyter_server.auth.decorator import authorized
+
+from .. import sessions as ops
+from ..auth import RESOURCE_SESSIONS, Candidate
+from ..errors import ApiError, bad_request
+from .base import DevInterviewHandler, interviewer_only, parse_uuid
+from .serialize import candidate_session_json, session_json
+
+MAX_PAGE = 200
+DEFAULT_PAGE = 50
+
+
+class SessionsHandler(DevInterviewHandler):
+    auth_resource = RESOURCE_SESSIONS
+
+    @interviewer_only
+    @authorized
+    async def get(self) -> None:
+        status = self._query("status")
+        if status is not None and status not in ops.STATUSES:
+            raise bad_request(f"status must be one of {', '.join(ops.STATUSES)}")
+        limit = self._int_query("limit", DEFAULT_PAGE, 1, MAX_PAGE)
+        offset = self._int_query("offset", 0, 0, None)
+        async with self.database.session() as db:
+            items, total = await ops.list_sessions(db, status=status, limit=limit, offset=offset)
+            self.write_json({"items": [session_json(s) for s in items], "total": total})
+
+    @interviewer_only
+    @authorized
+    async def post(self) -> None:
+        data = self.body_json("SessionCreate")
+        owner = self.interviewer()
+        assert owner is not None
+        async with self.database.session() as db:
+            session = await ops.create_session(db, owner.name, data)
+            body = session_json(session)
+        self.set_header(
+            "Location", self.request.path.rstrip("/") + "/" + body["id"]
+        )
+        self.write_json(body, 201)
+
+    def _query(self, name: str) -> str | None:
+        values = self.get_query_arguments(name)
+        return values[-1] if values else None
+
+    def _int_query(self, name: str, default: int, low: int, high: int | None) -> int:
+        raw = self._query(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError as e:
+            raise bad_request(f"{name} must be an integer, not {raw!r}") from e
+        if value < low or (high is not None and value > high):
+            bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise bad_request(f"{name} must be {bound}")
+        return value
+
+
+class SessionHandler(DevInterviewHandler):
+    auth_resource = RESOURCE_SESSIONS
+
+    async def get(self, session_id: str) -> None:
+        sid = parse_uuid(session_id, "session id")
+        caller = await self.caller(RESOURCE_SESSIONS)
+        if isinstance(caller, Candidate) and caller.session_id != sid:
+            raise ApiError(403, "a candidate may only see their own interview", "forbidden")
+        async with self.database.session() as db:
+            session = await ops.get_session(db, sid)
+            if isinstance(caller, Candidate):
+                self.write_json(candidate_session_json(session))
+            else:
+                self.write_json(session_json(session))
+
+    @interviewer_only
+    @authorized
+    async def patch(self, session_id: str) -> None:
+        sid = parse_uuid(session_id, "session id")
+        changes = self.body_json("SessionUpdate")
+        async with self.database.session() as db:
+            session = await ops.update_session(db, sid, changes)
+            body = session_json(session)
+        self.write_json(body)
+
+    @interviewer_only
+    @authorized
+    async def delete(self, session_id: str) -> None:
+        sid = parse_uuid(session_id, "session id")
+        async with self.database.session() as db:
+            await ops.delete_session(db, sid)
+        self.set_status(204)
+        self.finish()
+
+
+class SessionActionHandler(DevInterviewHandler):
+    """POST /sessions/{id}/start and /terminate; both idempotent."""
+
+    auth_resource = RESOURCE_SESSIONS
+
+    def initialize(self, action: str, name: str | None = None) -> None:  # type: ignore[override]
+        super().initialize(name=name)
+        self.action = action
+
+    @interviewer_only
+    @authorized
+    async def post(self, session_id: str) -> None:
+        sid = parse_uuid(session_id, "session id")
+        async with self.database.session() as db:
+            if self.action == "start":
+                session = await ops.start_session(db, sid)
+            else:
+                session = await ops.terminate_session(db, sid)
+            body = session_json(session)
+        self.write_json(body)

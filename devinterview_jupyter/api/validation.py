@@ -1,0 +1,62 @@
+"""Request validation against the OpenAPI document, the one source of request shapes."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from ..errors import bad_request
+
+OPENAPI_PATH = Path(__file__).with_name("openapi.json")
+_DOC_URI = "urn:devinterview:openapi"
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    with OPENAPI_PATH.open(encoding="utf-8") as f:
+        doc: dict[str, Any] = json.load(f)
+    return doc
+
+
+@cache
+def _validator(schema_name: str) -> Draft202012Validator:
+    doc = openapi_document()
+    if schema_name not in doc["components"]["schemas"]:
+        raise KeyError(schema_name)
+    registry: Registry[Any] = Registry().with_resource(
+        _DOC_URI, Resource.from_contents(doc, default_specification=DRAFT202012)
+    )
+    return Draft202012Validator(
+        {"$ref": f"{_DOC_URI}#/components/schemas/{schema_name}"}, registry=registry
+    )
+
+
+def validate(schema_name: str, data: Any) -> dict[str, Any]:
+    """Return ``data`` if it matches the named schema, else raise a 400 naming the problem."""
+    error = best_match(_validator(schema_name).iter_errors(data))
+    if error is not None:
+        where = ".".join(str(p) for p in error.absolute_path)
+        prefix = f"{where}: " if where else ""
+        raise bad_request(f"invalid request body: {prefix}{error.message}", "validation_error")
+    assert isinstance(data, dict)
+    return data
+
+
+def parse_json(raw: bytes) -> Any:
+    if not raw.strip():
+        raise bad_request("the request body must be a JSON object", "malformed_json")
+    try:
+        return json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise bad_request(f"malformed JSON in request body: {e}", "malformed_json") from e
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")

@@ -1,0 +1,145 @@
+"""The DevInterview server extension: settings (traitlets), database and handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Any
+
+from jupyter_core.paths import jupyter_data_dir
+from jupyter_server.extension.application import ExtensionApp
+from sqlalchemy.engine import make_url
+from traitlets import Bool, Float, Int, Unicode, default, validate
+
+from .api.routes import api_handlers
+from .db.engine import Database, DatabaseUnavailable
+from .db.url import DatabaseURLError, normalize_database_url, redact_url
+
+
+class DevInterviewApp(ExtensionApp):
+    """Real-time technical interviews: sessions, candidate invites and rooms."""
+
+    name = "devinterview"
+    load_other_extensions = True
+
+    database_url = Unicode(
+        help="""Database URL. PostgreSQL (`postgresql://user:pass@host/db?sslmode=require`,
+        also given as `postgres://`) for a team, or SQLite (`sqlite:///path.db`).
+        Defaults to the DATABASE_URL environment variable, else an SQLite file
+        `devinterview/devinterview.db` in the Jupyter data directory.""",
+    ).tag(config=True)
+
+    database_connect_timeout = Float(
+        5.0,
+        help="Seconds to wait for a database connection before answering 503.",
+    ).tag(config=True)
+
+    database_statement_timeout = Float(
+        15.0,
+        help="Seconds a single PostgreSQL statement may run before it is abandoned.",
+    ).tag(config=True)
+
+    database_pool_size = Int(
+        5,
+        help="Connections kept open to PostgreSQL (as many again may be opened under load).",
+    ).tag(config=True)
+
+    database_retry_interval = Float(
+        2.0,
+        help="After an outage, seconds between attempts to reach the database again.",
+    ).tag(config=True)
+
+    auto_migrate = Bool(
+        True,
+        help="""Apply database migrations at start-up. Turn off where a deployment runs
+        `jupyter devinterview db upgrade` itself; the API then answers 503 until the
+        schema is current.""",
+    ).tag(config=True)
+
+    invite_expiry_minutes = Int(
+        1440,
+        help="How long a candidate invite is valid when the request does not say (minutes).",
+    ).tag(config=True)
+
+    public_url = Unicode(
+        "",
+        help="""Origin used in candidate links, e.g. `https://hub.example.com`. Empty: the
+        origin the interviewer's request came in on.""",
+    ).tag(config=True)
+
+    candidate_path = Unicode(
+        "devinterview/candidate/",
+        help="Path of the candidate page, relative to the server's base URL.",
+    ).tag(config=True)
+
+    database: Database
+
+    @default("database_url")
+    def _default_database_url(self) -> str:
+        env = os.environ.get("DATABASE_URL", "").strip()
+        if env:
+            return env
+        path = Path(jupyter_data_dir()) / "devinterview" / "devinterview.db"
+        return f"sqlite:///{path}"
+
+    @validate("database_url")
+    def _validate_database_url(self, proposal: dict[str, Any]) -> str:
+        try:
+            return normalize_database_url(proposal["value"])
+        except DatabaseURLError as e:
+            raise ValueError(f"DevInterviewApp.database_url: {e}") from e
+
+    @validate("invite_expiry_minutes")
+    def _validate_expiry(self, proposal: dict[str, Any]) -> int:
+        value = int(proposal["value"])
+        if not 1 <= value <= 43200:
+            raise ValueError("invite_expiry_minutes must be between 1 and 43200")
+        return value
+
+    def resolved_database_url(self) -> str:
+        # Reading the trait runs the @default and then the @validate normalisation.
+        return normalize_database_url(self.database_url)
+
+    def create_database(self) -> Database:
+        url = self.resolved_database_url()
+        _ensure_sqlite_dir(url)
+        return Database(
+            url,
+            log=self.log,
+            connect_timeout=self.database_connect_timeout,
+            statement_timeout=self.database_statement_timeout,
+            pool_size=self.database_pool_size,
+            retry_interval=self.database_retry_interval,
+            auto_migrate=self.auto_migrate,
+        )
+
+    def initialize_settings(self) -> None:
+        self.database = self.create_database()
+        self.log.info("DevInterview uses database %s", redact_url(self.database.url))
+
+    def initialize_handlers(self) -> None:
+        self.handlers.extend(api_handlers())
+
+    async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
+        # Migrate in the background: an unreachable database must not hold up start-up.
+        self._warmup = asyncio.ensure_future(self._warm_up())
+
+    async def _warm_up(self) -> None:
+        try:
+            await self.database.ensure_ready()
+        except DatabaseUnavailable:
+            pass  # already logged in one line; requests retry
+
+    async def stop_extension(self) -> None:
+        warmup = getattr(self, "_warmup", None)
+        if warmup is not None and not warmup.done():
+            warmup.cancel()
+        if hasattr(self, "database"):
+            await self.database.dispose()
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,101 @@
+"""`jupyter devinterview db upgrade|current`: manage the schema by hand."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Any
+
+from jupyter_core.application import JupyterApp
+from traitlets import Unicode
+
+from . import __version__
+from .app import DevInterviewApp
+from .db import migrate
+from .db.engine import _create_engine
+from .db.url import redact_url
+
+
+class _DbCommand(JupyterApp):  # type: ignore[misc]
+    """Reads the same configuration as the server, so it finds the same database."""
+
+    version = __version__
+    config_file_name = Unicode("jupyter_server_config")
+    classes = [DevInterviewApp]
+    aliases = {"database-url": "DevInterviewApp.database_url"}
+
+    def _database_url(self) -> str:
+        return DevInterviewApp(config=self.config, log=self.log).resolved_database_url()
+
+    def _run(self, coro: Any) -> Any:
+        return asyncio.run(coro)
+
+
+class DbUpgradeApp(_DbCommand):
+    name = "jupyter-devinterview-db-upgrade"
+    description = "Apply the DevInterview database migrations up to the newest revision."
+
+    def start(self) -> None:
+        url = self._database_url()
+
+        async def run() -> str | None:
+            engine = _create_engine(url, connect_timeout=10, statement_timeout=600, pool_size=1)
+            try:
+                return await migrate.upgrade(engine)
+            finally:
+                await engine.dispose()
+
+        revision = self._run(run())
+        print(f"{redact_url(url)}: at revision {revision}")  # noqa: T201
+
+
+class DbCurrentApp(_DbCommand):
+    name = "jupyter-devinterview-db-current"
+    description = "Show the schema revision of the DevInterview database and the newest one."
+
+    def start(self) -> None:
+        url = self._database_url()
+
+        async def run() -> str | None:
+            engine = _create_engine(url, connect_timeout=10, statement_timeout=60, pool_size=1)
+            try:
+                return await migrate.current_revision(engine)
+            finally:
+                await engine.dispose()
+
+        current = self._run(run())
+        head = migrate.head_revision()
+        state = "up to date" if current == head else "needs `jupyter devinterview db upgrade`"
+        print(f"{redact_url(url)}: at {current}, newest {head} ({state})")  # noqa: T201
+
+
+class DbApp(JupyterApp):  # type: ignore[misc]
+    name = "jupyter-devinterview-db"
+    description = "Manage the DevInterview database schema."
+    subcommands = {
+        "upgrade": (DbUpgradeApp, DbUpgradeApp.description),
+        "current": (DbCurrentApp, DbCurrentApp.description),
+    }
+
+    def start(self) -> None:
+        if self.subapp is None:
+            self.print_subcommands()
+            self.exit(1)
+        self.subapp.start()
+
+
+class DevInterviewCLI(JupyterApp):  # type: ignore[misc]
+    name = "jupyter-devinterview"
+    version = __version__
+    description = "DevInterview for Jupyter command line."
+    subcommands = {"db": (DbApp, DbApp.description)}
+
+    def start(self) -> None:
+        if self.subapp is None:
+            self.print_subcommands()
+            self.exit(1)
+        self.subapp.start()
+
+
+def main(argv: list[str] | None = None) -> None:
+    DevInterviewCLI.launch_instance(argv=argv if argv is not None else sys.argv[1:])

@@ -1,0 +1,1 @@
+"""Database layer: URL handling, engine lifecycle, ORM models and migrations."""

@@ -1,0 +1,179 @@
+"""What can happen to an interview session and its invites, independent of HTTP."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .auth import hash_token, new_token, resolve_invite
+from .db.models import InterviewSession, Invite, RoomUpdate, utcnow
+from .errors import conflict, not_found
+
+LANGUAGES = ("python", "javascript", "typescript", "java", "cpp", "go", "sql")
+STATUSES = ("scheduled", "active", "terminated")
+UPDATABLE_FIELDS = ("title", "language", "candidate_name", "planned_minutes")
+
+
+def duration_minutes(started_at: datetime | None, ended_at: datetime) -> float:
+    if started_at is None:
+        return 0.0
+    seconds = max(0.0, (ended_at - started_at).total_seconds())
+    return round(seconds / 60.0, 1)
+
+
+async def list_sessions(
+    db: AsyncSession, *, status: str | None, limit: int, offset: int
+) -> tuple[Sequence[InterviewSession], int]:
+    query = select(InterviewSession)
+    count = select(func.count()).select_from(InterviewSession)
+    if status is not None:
+        query = query.where(InterviewSession.status == status)
+        count = count.where(InterviewSession.status == status)
+    query = query.order_by(InterviewSession.created_at.desc(), InterviewSession.id.desc())
+    items = (await db.scalars(query.limit(limit).offset(offset))).all()
+    total = (await db.execute(count)).scalar_one()
+    return items, total
+
+
+async def create_session(db: AsyncSession, owner: str, data: Mapping[str, Any]) -> InterviewSession:
+    session = InterviewSession(
+        id=uuid.uuid4(),
+        title=data["title"].strip(),
+        language=data.get("language", "python"),
+        status="scheduled",
+        owner=owner,
+        candidate_name=_clean_optional(data.get("candidate_name")),
+        planned_minutes=data.get("planned_minutes"),
+        created_at=utcnow(),
+    )
+    db.add(session)
+    await db.flush()
+    return session
+
+
+async def get_session(
+    db: AsyncSession, session_id: uuid.UUID, *, for_update: bool = False
+) -> InterviewSession:
+    query = select(InterviewSession).where(InterviewSession.id == session_id)
+    if for_update:
+        # Start and terminate race with each other; PostgreSQL serialises them here.
+        query = query.with_for_update()
+    session = (await db.scalars(query)).first()
+    if session is None:
+        raise not_found(f"no interview session {session_id}")
+    return session
+
+
+async def update_session(
+    db: AsyncSession, session_id: uuid.UUID, changes: Mapping[str, Any]
+) -> InterviewSession:
+    session = await get_session(db, session_id, for_update=True)
+    if session.status == "terminated":
+        raise conflict("a terminated session cannot be changed", "terminated")
+    for field in UPDATABLE_FIELDS:
+        if field in changes:
+            value = changes[field]
+            if field == "title":
+                value = value.strip()
+            elif field == "candidate_name":
+                value = _clean_optional(value)
+            setattr(session, field, value)
+    return session
+
+
+async def start_session(db: AsyncSession, session_id: uuid.UUID) -> InterviewSession:
+    session = await get_session(db, session_id, for_update=True)
+    if session.status == "terminated":
+        raise conflict("a terminated session cannot be started again", "terminated")
+    _start(session)
+    return session
+
+
+def _start(session: InterviewSession) -> None:
+    if session.status == "scheduled":
+        session.status = "active"
+        session.started_at = utcnow()
+
+
+async def terminate_session(db: AsyncSession, session_id: uuid.UUID) -> InterviewSession:
+    session = await get_session(db, session_id, for_update=True)
+    if session.status != "terminated":
+        ended = utcnow()
+        session.status = "terminated"
+        session.ended_at = ended
+        session.duration_minutes = duration_minutes(session.started_at, ended)
+    return session
+
+
+async def delete_session(db: AsyncSession, session_id: uuid.UUID) -> None:
+    await get_session(db, session_id, for_update=True)
+    # Explicit deletes: SQLite only cascades with its foreign-key pragma on.
+    await db.execute(delete(RoomUpdate).where(RoomUpdate.session_id == session_id))
+    await db.execute(delete(Invite).where(Invite.session_id == session_id))
+    await db.execute(delete(InterviewSession).where(InterviewSession.id == session_id))
+
+
+async def create_invite(
+    db: AsyncSession, session_id: uuid.UUID, *, expires_in_minutes: int
+) -> tuple[Invite, str]:
+    session = await get_session(db, session_id)
+    if session.status == "terminated":
+        raise conflict("the interview has ended; no new invites", "terminated")
+    token = new_token()
+    now = utcnow()
+    invite = Invite(
+        id=uuid.uuid4(),
+        session_id=session_id,
+        token_hash=hash_token(token),
+        role="candidate",
+        created_at=now,
+        expires_at=now + timedelta(minutes=expires_in_minutes),
+    )
+    db.add(invite)
+    await db.flush()
+    return invite, token
+
+
+async def list_invites(db: AsyncSession, session_id: uuid.UUID) -> Sequence[Invite]:
+    await get_session(db, session_id)
+    query = (
+        select(Invite)
+        .where(Invite.session_id == session_id)
+        .order_by(Invite.created_at.desc(), Invite.id)
+    )
+    return (await db.scalars(query)).all()
+
+
+async def revoke_invite(db: AsyncSession, session_id: uuid.UUID, invite_id: uuid.UUID) -> None:
+    await get_session(db, session_id)
+    invite = (
+        await db.scalars(
+            select(Invite).where(Invite.id == invite_id, Invite.session_id == session_id)
+        )
+    ).first()
+    if invite is None:
+        raise not_found(f"no invite {invite_id} for session {session_id}")
+    if invite.revoked_at is None:
+        invite.revoked_at = utcnow()
+
+
+async def join(db: AsyncSession, token: str) -> tuple[Invite, InterviewSession]:
+    """Admit a candidate: the first join starts the clock of a scheduled session."""
+    invite, session = await resolve_invite(db, token)
+    session = await get_session(db, session.id, for_update=True)
+    if session.status != "terminated":
+        _start(session)
+    invite.last_used_at = utcnow()
+    return invite, session
+
+
+def _clean_optional(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
