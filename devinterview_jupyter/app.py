@@ -103,7 +103,7 @@ class DevInterviewApp(ExtensionApp):
 
     def create_database(self) -> Database:
         url = self.resolved_database_url()
-        _ensure_sqlite_dir(url)
+        ensure_sqlite_dir(url)
         return Database(
             url,
             log=self.log,
@@ -139,7 +139,7 @@ class DevInterviewApp(ExtensionApp):
             await self.database.dispose()
 
 
-def _ensure_sqlite_dir(url: str) -> None:
+def ensure_sqlite_dir(url: str) -> None:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)

@@ -10,9 +10,9 @@ from jupyter_core.application import JupyterApp
 from traitlets import Unicode
 
 from . import __version__
-from .app import DevInterviewApp
+from .app import DevInterviewApp, ensure_sqlite_dir
 from .db import migrate
-from .db.engine import _create_engine
+from .db.engine import create_engine
 from .db.url import redact_url
 
 
@@ -25,10 +25,17 @@ class _DbCommand(JupyterApp):  # type: ignore[misc]
     aliases = {"database-url": "DevInterviewApp.database_url"}
 
     def _database_url(self) -> str:
-        return DevInterviewApp(config=self.config, log=self.log).resolved_database_url()
+        url: str = DevInterviewApp(config=self.config, log=self.log).resolved_database_url()
+        ensure_sqlite_dir(url)
+        return url
 
     def _run(self, coro: Any) -> Any:
-        return asyncio.run(coro)
+        try:
+            return asyncio.run(coro)
+        except Exception as e:
+            detail = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            self.log.critical("database operation failed: %s", detail)
+            self.exit(1)
 
 
 class DbUpgradeApp(_DbCommand):
@@ -39,7 +46,7 @@ class DbUpgradeApp(_DbCommand):
         url = self._database_url()
 
         async def run() -> str | None:
-            engine = _create_engine(url, connect_timeout=10, statement_timeout=600, pool_size=1)
+            engine = create_engine(url, connect_timeout=10, statement_timeout=600, pool_size=1)
             try:
                 return await migrate.upgrade(engine)
             finally:
@@ -57,7 +64,7 @@ class DbCurrentApp(_DbCommand):
         url = self._database_url()
 
         async def run() -> str | None:
-            engine = _create_engine(url, connect_timeout=10, statement_timeout=60, pool_size=1)
+            engine = create_engine(url, connect_timeout=10, statement_timeout=60, pool_size=1)
             try:
                 return await migrate.current_revision(engine)
             finally:

@@ -61,7 +61,7 @@ class Database:
         self.connect_timeout = connect_timeout
         self.retry_interval = retry_interval
         self.auto_migrate = auto_migrate
-        self.engine: AsyncEngine = _create_engine(
+        self.engine: AsyncEngine = create_engine(
             url,
             connect_timeout=connect_timeout,
             statement_timeout=statement_timeout,
@@ -148,7 +148,7 @@ class Database:
         await self.engine.dispose()
 
 
-def _create_engine(
+def create_engine(
     url: str, *, connect_timeout: float, statement_timeout: float, pool_size: int
 ) -> AsyncEngine:
     parsed = make_url(url)
