@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -126,10 +127,9 @@ class DevInterviewApp(ExtensionApp):
         self._warmup = asyncio.ensure_future(self._warm_up())
 
     async def _warm_up(self) -> None:
-        try:
+        # An outage is already logged in one line; requests retry.
+        with contextlib.suppress(DatabaseUnavailable):
             await self.database.ensure_ready()
-        except DatabaseUnavailable:
-            pass  # already logged in one line; requests retry
 
     async def stop_extension(self) -> None:
         warmup = getattr(self, "_warmup", None)

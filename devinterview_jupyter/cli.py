@@ -16,7 +16,7 @@ from .db.engine import create_engine
 from .db.url import redact_url
 
 
-class _DbCommand(JupyterApp):  # type: ignore[misc]
+class _DbCommand(JupyterApp):
     """Reads the same configuration as the server, so it finds the same database."""
 
     version = __version__
@@ -53,7 +53,7 @@ class DbUpgradeApp(_DbCommand):
                 await engine.dispose()
 
         revision = self._run(run())
-        print(f"{redact_url(url)}: at revision {revision}")  # noqa: T201
+        print(f"{redact_url(url)}: at revision {revision}")
 
 
 class DbCurrentApp(_DbCommand):
@@ -73,10 +73,10 @@ class DbCurrentApp(_DbCommand):
         current = self._run(run())
         head = migrate.head_revision()
         state = "up to date" if current == head else "needs `jupyter devinterview db upgrade`"
-        print(f"{redact_url(url)}: at {current}, newest {head} ({state})")  # noqa: T201
+        print(f"{redact_url(url)}: at {current}, newest {head} ({state})")
 
 
-class DbApp(JupyterApp):  # type: ignore[misc]
+class DbApp(JupyterApp):
     name = "jupyter-devinterview-db"
     description = "Manage the DevInterview database schema."
     subcommands = {
@@ -88,10 +88,11 @@ class DbApp(JupyterApp):  # type: ignore[misc]
         if self.subapp is None:
             self.print_subcommands()
             self.exit(1)
-        self.subapp.start()
+        else:
+            self.subapp.start()
 
 
-class DevInterviewCLI(JupyterApp):  # type: ignore[misc]
+class DevInterviewCLI(JupyterApp):
     name = "jupyter-devinterview"
     version = __version__
     description = "DevInterview for Jupyter command line."
@@ -101,7 +102,8 @@ class DevInterviewCLI(JupyterApp):  # type: ignore[misc]
         if self.subapp is None:
             self.print_subcommands()
             self.exit(1)
-        self.subapp.start()
+        else:
+            self.subapp.start()
 
 
 def main(argv: list[str] | None = None) -> None:

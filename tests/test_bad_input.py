@@ -115,3 +115,11 @@ async def test_unknown_paths_and_methods_answer_json(api):
     unknown = await api("POST", f"sessions/{uuid.uuid4()}/start")
     assert unknown.status == 404
     assert unknown.json["reason"] == "not_found"
+
+
+async def test_text_no_database_can_store_is_400(api):
+    for raw in (b'{"title": "a\\u0000b"}', b'{"title": "ok", "candidate_name": "\\ud800"}'):
+        reply = await api("POST", "sessions", raw=raw)
+        assert reply.status == 400, raw
+        assert reply.json["reason"] in ("invalid_text", "validation_error")
+    assert (await api("GET", "sessions")).json["total"] == 0

@@ -44,7 +44,12 @@ def test_libpq_only_options_are_translated_or_dropped():
 
 @pytest.mark.parametrize(
     "bad",
-    ["mysql://u@db/app", "not a url", "postgresql+pg8000://u@db/app", "postgres://u@db/a?sslmode=x"],
+    [
+        "mysql://u@db/app",
+        "not a url",
+        "postgresql+pg8000://u@db/app",
+        "postgres://u@db/a?sslmode=x",
+    ],
 )
 def test_unsupported_urls_are_refused_clearly(bad):
     with pytest.raises(DatabaseURLError):

@@ -35,7 +35,12 @@ async def test_create_returns_the_whole_session(api):
     reply = await api(
         "POST",
         "sessions",
-        {"title": "  Platform team  ", "language": "go", "candidate_name": "Ada", "planned_minutes": 45},
+        {
+            "title": "  Platform team  ",
+            "language": "go",
+            "candidate_name": "Ada",
+            "planned_minutes": 45,
+        },
     )
     assert reply.status == 201
     s = reply.json

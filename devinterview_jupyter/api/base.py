@@ -9,14 +9,21 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http.client import responses
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 
-from ..auth import RESOURCE_API, Candidate, InviteRejected, bearer_token, candidate_from
-from ..auth import CANDIDATE_COOKIE, resolve_invite
+from ..auth import (
+    CANDIDATE_COOKIE,
+    RESOURCE_API,
+    Candidate,
+    InviteRejected,
+    bearer_token,
+    candidate_from,
+    resolve_invite,
+)
 from ..db.engine import Database, DatabaseUnavailable
 from ..errors import ApiError, bad_request
 from .validation import parse_json, validate
@@ -35,13 +42,12 @@ class Interviewer:
 Caller = Interviewer | Candidate
 
 
-class DevInterviewHandler(ExtensionHandlerMixin, APIHandler):  # type: ignore[misc]
+class DevInterviewHandler(ExtensionHandlerMixin, APIHandler):
     auth_resource = RESOURCE_API
 
     @property
     def devinterview(self) -> DevInterviewApp:
-        app: DevInterviewApp = self.extensionapp
-        return app
+        return cast("DevInterviewApp", self.extensionapp)
 
     @property
     def database(self) -> Database:
@@ -79,7 +85,7 @@ class DevInterviewHandler(ExtensionHandlerMixin, APIHandler):  # type: ignore[mi
         # authenticate with a bearer token or a SameSite=Strict cookie and only read.
         if getattr(self, "_jupyter_current_user", None) is None:
             return None
-        return super().check_xsrf_cookie()  # type: ignore[no-any-return]
+        return super().check_xsrf_cookie()
 
     # -- input --------------------------------------------------------------------------
 

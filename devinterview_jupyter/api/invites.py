@@ -10,6 +10,7 @@ from ..auth import RESOURCE_INVITES
 from .base import DevInterviewHandler, interviewer_only, parse_uuid
 from .serialize import invite_json, iso
 
+
 class InvitesHandler(DevInterviewHandler):
     auth_resource = RESOURCE_INVITES
 
@@ -48,6 +49,7 @@ class InvitesHandler(DevInterviewHandler):
             path += "/"
         # In the fragment, the token never reaches a server log or a Referer header.
         return f"{origin}{path}#token={token}"
+
 
 class InviteHandler(DevInterviewHandler):
     auth_resource = RESOURCE_INVITES

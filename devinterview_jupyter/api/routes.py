@@ -7,20 +7,20 @@ from typing import Any
 from .candidate import JoinHandler, MeHandler
 from .invites import InviteHandler, InvitesHandler
 from .meta import NotFoundHandler, OpenAPIHandler
-from .sessions import SessionActionHandler, SessionHandler, SessionsHandler
+from .sessions import SessionHandler, SessionsHandler, StartHandler, TerminateHandler
 
 API_PREFIX = "devinterview/api"
 # Path segments are matched loosely so that a malformed id gets a clear 400, not a 404.
 _ID = r"([^/]+)"
 
 
-def api_handlers() -> list[tuple[str, Any, dict[str, Any]] | tuple[str, Any]]:
+def api_handlers() -> list[tuple[str, Any]]:
     p = API_PREFIX
     return [
         (rf"/{p}/sessions/?", SessionsHandler),
         (rf"/{p}/sessions/{_ID}/?", SessionHandler),
-        (rf"/{p}/sessions/{_ID}/start/?", SessionActionHandler, {"action": "start"}),
-        (rf"/{p}/sessions/{_ID}/terminate/?", SessionActionHandler, {"action": "terminate"}),
+        (rf"/{p}/sessions/{_ID}/start/?", StartHandler),
+        (rf"/{p}/sessions/{_ID}/terminate/?", TerminateHandler),
         (rf"/{p}/sessions/{_ID}/invites/?", InvitesHandler),
         (rf"/{p}/sessions/{_ID}/invites/{_ID}/?", InviteHandler),
         (rf"/{p}/join/?", JoinHandler),

@@ -38,9 +38,7 @@ class SessionsHandler(DevInterviewHandler):
         async with self.database.session() as db:
             session = await ops.create_session(db, owner.name, data)
             body = session_json(session)
-        self.set_header(
-            "Location", self.request.path.rstrip("/") + "/" + body["id"]
-        )
+        self.set_header("Location", self.request.path.rstrip("/") + "/" + body["id"])
         self.write_json(body, 201)
 
     def _query(self, name: str) -> str | None:
@@ -96,23 +94,29 @@ class SessionHandler(DevInterviewHandler):
         self.finish()
 
 
-class SessionActionHandler(DevInterviewHandler):
-    """POST /sessions/{id}/start and /terminate; both idempotent."""
+class StartHandler(DevInterviewHandler):
+    """POST /sessions/{id}/start; idempotent."""
 
     auth_resource = RESOURCE_SESSIONS
-
-    def initialize(self, action: str, name: str | None = None) -> None:  # type: ignore[override]
-        super().initialize(name=name)
-        self.action = action
 
     @interviewer_only
     @authorized
     async def post(self, session_id: str) -> None:
         sid = parse_uuid(session_id, "session id")
         async with self.database.session() as db:
-            if self.action == "start":
-                session = await ops.start_session(db, sid)
-            else:
-                session = await ops.terminate_session(db, sid)
-            body = session_json(session)
+            body = session_json(await ops.start_session(db, sid))
+        self.write_json(body)
+
+
+class TerminateHandler(DevInterviewHandler):
+    """POST /sessions/{id}/terminate; idempotent, records the duration."""
+
+    auth_resource = RESOURCE_SESSIONS
+
+    @interviewer_only
+    @authorized
+    async def post(self, session_id: str) -> None:
+        sid = parse_uuid(session_id, "session id")
+        async with self.database.session() as db:
+            body = session_json(await ops.terminate_session(db, sid))
         self.write_json(body)

@@ -53,9 +53,29 @@ def parse_json(raw: bytes) -> Any:
     if not raw.strip():
         raise bad_request("the request body must be a JSON object", "malformed_json")
     try:
-        return json.loads(raw, parse_constant=_reject_constant)
+        data = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError) as e:
         raise bad_request(f"malformed JSON in request body: {e}", "malformed_json") from e
+    _check_strings(data)
+    return data
+
+
+def _check_strings(value: Any) -> None:
+    """Refuse text no database can store: NUL characters and unpaired surrogates."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise bad_request("strings may not contain NUL characters", "invalid_text")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise bad_request("strings must be valid Unicode text", "invalid_text") from e
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_strings(key)
+            _check_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_strings(item)
 
 
 def _reject_constant(name: str) -> Any:

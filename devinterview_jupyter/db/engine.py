@@ -13,7 +13,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from . import migrate
 from .url import redact_url
@@ -118,7 +123,8 @@ class Database:
         if not self._reported:
             # One clear line, not a traceback: the server keeps running and retries.
             self.log.error(
-                "DevInterview database %s is unavailable (%s); the API answers 503 until it is back",
+                "DevInterview database %s is unavailable (%s); "
+                "the API answers 503 until it is back",
                 redact_url(self.url),
                 detail,
             )

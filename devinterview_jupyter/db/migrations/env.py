@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from devinterview_jupyter.db.models import Base
 from devinterview_jupyter.db.migrate import VERSION_TABLE
+from devinterview_jupyter.db.models import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:

@@ -1,0 +1,213 @@
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+import type { IDevInterviewClient } from '../tokens';
+import { DevInterviewAPIError, ErrorMessages } from './errors';
+import type {
+  IInviteCreate,
+  IInviteCreated,
+  IInviteList,
+  IJoinResult,
+  IListSessionsQuery,
+  IMe,
+  ISession,
+  ISessionCreate,
+  ISessionList,
+  ISessionUpdate
+} from './types';
+
+/**
+ * The path of the REST API below the server's base URL.
+ */
+export const API_PATH = 'devinterview/api';
+
+/**
+ * The HTTP methods the API uses.
+ */
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/**
+ * The options of one request.
+ */
+interface IRequestOptions {
+  /**
+   * Query parameters; `undefined` values are left out.
+   */
+  query?: Record<string, string | number | boolean | undefined>;
+  /**
+   * A body, sent as JSON.
+   */
+  body?: unknown;
+}
+
+/**
+ * The REST client of the DevInterview server extension.
+ *
+ * Every request goes through `ServerConnection.makeRequest`, so it carries the
+ * Jupyter token and XSRF cookie like JupyterLab's own requests.
+ */
+export class DevInterviewClient implements IDevInterviewClient {
+  constructor(options: DevInterviewClient.IOptions = {}) {
+    this.serverSettings =
+      options.serverSettings ?? ServerConnection.makeSettings();
+  }
+
+  readonly serverSettings: ServerConnection.ISettings;
+
+  /**
+   * The URL of an API path, e.g. `url('sessions', id)`.
+   */
+  url(...segments: string[]): string {
+    return URLExt.join(
+      this.serverSettings.baseUrl,
+      API_PATH,
+      ...segments.map(encodeURIComponent)
+    );
+  }
+
+  listSessions(query: IListSessionsQuery = {}): Promise<ISessionList> {
+    return this._request<ISessionList>('GET', ['sessions'], {
+      query: { status: query.status, limit: query.limit, offset: query.offset }
+    });
+  }
+
+  getSession(id: string): Promise<ISession> {
+    return this._request<ISession>('GET', ['sessions', id]);
+  }
+
+  createSession(body: ISessionCreate): Promise<ISession> {
+    return this._request<ISession>('POST', ['sessions'], { body });
+  }
+
+  updateSession(id: string, body: ISessionUpdate): Promise<ISession> {
+    return this._request<ISession>('PATCH', ['sessions', id], { body });
+  }
+
+  startSession(id: string): Promise<ISession> {
+    return this._request<ISession>('POST', ['sessions', id, 'start']);
+  }
+
+  terminateSession(id: string): Promise<ISession> {
+    return this._request<ISession>('POST', ['sessions', id, 'terminate']);
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    await this._request<void>('DELETE', ['sessions', id]);
+  }
+
+  createInvite(
+    sessionId: string,
+    body: IInviteCreate = {}
+  ): Promise<IInviteCreated> {
+    return this._request<IInviteCreated>(
+      'POST',
+      ['sessions', sessionId, 'invites'],
+      { body }
+    );
+  }
+
+  listInvites(sessionId: string): Promise<IInviteList> {
+    return this._request<IInviteList>('GET', [
+      'sessions',
+      sessionId,
+      'invites'
+    ]);
+  }
+
+  async revokeInvite(sessionId: string, inviteId: string): Promise<void> {
+    await this._request<void>('DELETE', [
+      'sessions',
+      sessionId,
+      'invites',
+      inviteId
+    ]);
+  }
+
+  join(token: string): Promise<IJoinResult> {
+    return this._request<IJoinResult>('POST', ['join'], { body: { token } });
+  }
+
+  me(): Promise<IMe> {
+    return this._request<IMe>('GET', ['me']);
+  }
+
+  /**
+   * Send one request and decode its JSON answer.
+   *
+   * @throws {DevInterviewAPIError} for a network failure or a non-2xx answer.
+   */
+  private async _request<T>(
+    method: Method,
+    segments: string[],
+    options: IRequestOptions = {}
+  ): Promise<T> {
+    let url = this.url(...segments);
+    if (options.query) {
+      const query: Record<string, string> = {};
+      for (const [key, value] of Object.entries(options.query)) {
+        if (value !== undefined) {
+          query[key] = String(value);
+        }
+      }
+      url += URLExt.objectToQueryString(query);
+    }
+    const init: RequestInit = { method };
+    if (options.body !== undefined) {
+      init.body = JSON.stringify(options.body);
+      init.headers = { 'Content-Type': 'application/json' };
+    }
+
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(
+        url,
+        init,
+        this.serverSettings
+      );
+    } catch (error) {
+      throw new DevInterviewAPIError(ErrorMessages.network, {
+        status: 0,
+        cause: error
+      });
+    }
+
+    const text = await response.text();
+    let data: any = undefined;
+    if (text.length > 0) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = undefined;
+      }
+    }
+
+    if (!response.ok) {
+      const message =
+        data && typeof data.message === 'string' && data.message
+          ? data.message
+          : ErrorMessages.forStatus(response.status, response.statusText);
+      const reason =
+        data && typeof data.reason === 'string' ? data.reason : undefined;
+      throw new DevInterviewAPIError(message, {
+        status: response.status,
+        reason
+      });
+    }
+    return data as T;
+  }
+}
+
+/**
+ * A namespace for `DevInterviewClient` statics.
+ */
+export namespace DevInterviewClient {
+  /**
+   * The options of a client.
+   */
+  export interface IOptions {
+    /**
+     * The server settings; JupyterLab's defaults when not given.
+     */
+    serverSettings?: ServerConnection.ISettings;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Friendly names for the shapes of the DevInterview REST API.
+ *
+ * Every shape comes from `./openapi`, which `jlpm build:types` generates from
+ * the server's OpenAPI document (`devinterview_jupyter/api/openapi.json`).
+ * Never write a REST shape by hand here: alias the generated one.
+ */
+import type { components } from './openapi';
+
+type Schemas = components['schemas'];
+
+/**
+ * An interview session.
+ */
+export type ISession = Schemas['Session'];
+
+/**
+ * A session as a candidate sees it (no owner).
+ */
+export type ICandidateSession = Schemas['CandidateSession'];
+
+/**
+ * The programming language of a session.
+ */
+export type Language = ISession['language'];
+
+/**
+ * The life-cycle status of a session.
+ */
+export type SessionStatus = ISession['status'];
+
+/**
+ * One page of sessions, newest first, with the total count.
+ */
+export type ISessionList = Schemas['SessionList'];
+
+/**
+ * The body of `POST /sessions`.
+ */
+export type ISessionCreate = Schemas['SessionCreate'];
+
+/**
+ * The body of `PATCH /sessions/{id}`.
+ */
+export type ISessionUpdate = Schemas['SessionUpdate'];
+
+/**
+ * The body of `POST /sessions/{id}/invites`.
+ */
+export type IInviteCreate = Schemas['InviteCreate'];
+
+/**
+ * A freshly created invite: the only time its token is shown.
+ */
+export type IInviteCreated = Schemas['InviteCreated'];
+
+/**
+ * An invite as listed (never with its token).
+ */
+export type IInvite = Schemas['Invite'];
+
+/**
+ * The answer of `GET /sessions/{id}/invites`.
+ */
+export type IInviteList = Schemas['InviteList'];
+
+/**
+ * The answer of `POST /join`.
+ */
+export type IJoinResult = Schemas['JoinResult'];
+
+/**
+ * The answer of `GET /me`.
+ */
+export type IMe = Schemas['Me'];
+
+/**
+ * The JSON body of every error answer.
+ */
+export type IErrorBody = Schemas['Error'];
+
+/**
+ * The query of `GET /sessions`.
+ */
+export interface IListSessionsQuery {
+  /**
+   * Only sessions with this status.
+   */
+  status?: SessionStatus;
+  /**
+   * At most this many sessions (1–200, server default 50).
+   */
+  limit?: number;
+  /**
+   * Skip this many sessions.
+   */
+  offset?: number;
+}

@@ -1,0 +1,155 @@
+import type {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ILayoutRestorer } from '@jupyterlab/application';
+import {
+  ICommandPalette,
+  MainAreaWidget,
+  WidgetTracker
+} from '@jupyterlab/apputils';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { refreshIcon } from '@jupyterlab/ui-components';
+
+import { devInterviewIcon } from '../icons';
+import { IDevInterviewClient } from '../tokens';
+import type { SessionsPanel } from './panel';
+
+/**
+ * The command ids of the dashboard.
+ */
+export namespace CommandIDs {
+  export const openDashboard = 'devinterview:open-dashboard';
+  export const refreshDashboard = 'devinterview:refresh-dashboard';
+}
+
+/**
+ * The id of the dashboard widget in the main area.
+ */
+export const DASHBOARD_ID = 'devinterview-dashboard';
+
+/**
+ * The id of the dashboard plugin (also the id of its settings, `schema/dashboard.json`).
+ */
+const PLUGIN_ID = 'devinterview-jupyter:dashboard';
+
+/**
+ * The default of the `refreshIntervalSeconds` setting.
+ */
+const DEFAULT_REFRESH_SECONDS = 30;
+
+/**
+ * The plugin adding the interview dashboard (the sessions table).
+ */
+export const dashboardPlugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID,
+  description: 'Adds the DevInterview dashboard listing interview sessions.',
+  autoStart: true,
+  requires: [IDevInterviewClient],
+  optional: [ITranslator, ICommandPalette, ISettingRegistry, ILayoutRestorer],
+  activate: (
+    app: JupyterFrontEnd,
+    client: IDevInterviewClient,
+    translator: ITranslator | null,
+    palette: ICommandPalette | null,
+    settingRegistry: ISettingRegistry | null,
+    restorer: ILayoutRestorer | null
+  ): void => {
+    translator = translator ?? nullTranslator;
+    const trans = translator.load('devinterview_jupyter');
+    const category = trans.__('DevInterview');
+    const tracker = new WidgetTracker<MainAreaWidget<SessionsPanel>>({
+      namespace: 'devinterview-dashboard'
+    });
+    let refreshSeconds = DEFAULT_REFRESH_SECONDS;
+    let opening: Promise<MainAreaWidget<SessionsPanel>> | null = null;
+
+    const createWidget = async (): Promise<MainAreaWidget<SessionsPanel>> => {
+      const { SessionsPanel } = await import('./panel');
+      const content = new SessionsPanel({
+        client,
+        translator: translator ?? undefined,
+        refreshIntervalSeconds: refreshSeconds
+      });
+      const widget = new MainAreaWidget({ content });
+      widget.id = DASHBOARD_ID;
+      widget.title.label = trans.__('Interview Dashboard');
+      widget.title.caption = trans.__('DevInterview: interview sessions');
+      widget.title.icon = devInterviewIcon;
+      widget.title.closable = true;
+      return widget;
+    };
+
+    app.commands.addCommand(CommandIDs.openDashboard, {
+      label: trans.__('Open Interview Dashboard'),
+      caption: trans.__('List the interview sessions'),
+      icon: args => (args.isPalette ? undefined : devInterviewIcon),
+      describedBy: { args: { type: 'object', properties: {} } },
+      execute: async () => {
+        // One dashboard at a time, even when the command runs twice quickly.
+        if (!opening) {
+          opening = (async () => {
+            let widget = tracker.find(w => w.id === DASHBOARD_ID);
+            if (!widget) {
+              widget = await createWidget();
+              void tracker.add(widget);
+              app.shell.add(widget, 'main');
+            }
+            return widget;
+          })().finally(() => {
+            opening = null;
+          });
+        }
+        const widget = await opening;
+        app.shell.activateById(widget.id);
+        return widget;
+      }
+    });
+
+    app.commands.addCommand(CommandIDs.refreshDashboard, {
+      label: trans.__('Refresh Interview Dashboard'),
+      icon: args => (args.isPalette ? undefined : refreshIcon),
+      describedBy: { args: { type: 'object', properties: {} } },
+      isEnabled: () => tracker.currentWidget !== null,
+      execute: async () => {
+        await tracker.currentWidget?.content.refresh();
+      }
+    });
+
+    if (palette) {
+      palette.addItem({ command: CommandIDs.openDashboard, category });
+      palette.addItem({ command: CommandIDs.refreshDashboard, category });
+    }
+
+    if (restorer) {
+      void restorer.restore(tracker, {
+        command: CommandIDs.openDashboard,
+        name: () => 'dashboard'
+      });
+    }
+
+    if (settingRegistry) {
+      const apply = (settings: ISettingRegistry.ISettings) => {
+        const value = settings.get('refreshIntervalSeconds').composite;
+        refreshSeconds =
+          typeof value === 'number' ? value : DEFAULT_REFRESH_SECONDS;
+        tracker.forEach(widget => {
+          widget.content.refreshIntervalSeconds = refreshSeconds;
+        });
+      };
+      settingRegistry
+        .load(PLUGIN_ID)
+        .then(settings => {
+          apply(settings);
+          settings.changed.connect(apply);
+        })
+        .catch(reason => {
+          console.error(
+            `DevInterview: could not load the settings of ${PLUGIN_ID}.`,
+            reason
+          );
+        });
+    }
+  }
+};

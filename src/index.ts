@@ -1,0 +1,11 @@
+import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
+
+import { clientPlugin } from './api/plugin';
+import { dashboardPlugin } from './dashboard/plugin';
+
+/**
+ * The plugins of the DevInterview extension.
+ */
+const plugins: JupyterFrontEndPlugin<any>[] = [clientPlugin, dashboardPlugin];
+
+export default plugins;

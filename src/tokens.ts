@@ -1,0 +1,99 @@
+import type { ServerConnection } from '@jupyterlab/services';
+import { Token } from '@lumino/coreutils';
+
+import type {
+  IInviteCreate,
+  IInviteCreated,
+  IInviteList,
+  IJoinResult,
+  IListSessionsQuery,
+  IMe,
+  ISession,
+  ISessionCreate,
+  ISessionList,
+  ISessionUpdate
+} from './api/types';
+
+/**
+ * The client of the DevInterview REST API (`{base_url}devinterview/api`).
+ *
+ * Every method rejects with a `DevInterviewAPIError` on a network failure or a
+ * non-2xx answer.
+ */
+export interface IDevInterviewClient {
+  /**
+   * The server settings the client sends its requests with.
+   */
+  readonly serverSettings: ServerConnection.ISettings;
+
+  /**
+   * List sessions, newest first.
+   */
+  listSessions(query?: IListSessionsQuery): Promise<ISessionList>;
+
+  /**
+   * Get one session.
+   */
+  getSession(id: string): Promise<ISession>;
+
+  /**
+   * Create a session (status `scheduled`).
+   */
+  createSession(body: ISessionCreate): Promise<ISession>;
+
+  /**
+   * Change a session that is not terminated.
+   */
+  updateSession(id: string, body: ISessionUpdate): Promise<ISession>;
+
+  /**
+   * Start a session (status `active`).
+   */
+  startSession(id: string): Promise<ISession>;
+
+  /**
+   * Terminate a session: its duration is stored and its room becomes read-only.
+   */
+  terminateSession(id: string): Promise<ISession>;
+
+  /**
+   * Delete a session and everything that belongs to it.
+   */
+  deleteSession(id: string): Promise<void>;
+
+  /**
+   * Create a candidate invite; the answer holds the only copy of its token.
+   */
+  createInvite(
+    sessionId: string,
+    body?: IInviteCreate
+  ): Promise<IInviteCreated>;
+
+  /**
+   * List the invites of a session (without their tokens).
+   */
+  listInvites(sessionId: string): Promise<IInviteList>;
+
+  /**
+   * Revoke an invite.
+   */
+  revokeInvite(sessionId: string, inviteId: string): Promise<void>;
+
+  /**
+   * Exchange an invite token for the candidate's access to its session.
+   */
+  join(token: string): Promise<IJoinResult>;
+
+  /**
+   * Who the current user is for DevInterview.
+   */
+  me(): Promise<IMe>;
+}
+
+/**
+ * The token of the DevInterview REST client.
+ */
+export const IDevInterviewClient = new Token<IDevInterviewClient>(
+  'devinterview-jupyter:IDevInterviewClient',
+  'The client of the DevInterview REST API.'
+);
