@@ -1,0 +1,61 @@
+# One entry point for people and CI. `make run` and `make test` set up what they need.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+export PATH := $(BIN):$(PATH)
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: help setup run test lint test-python test-js test-ui check-package clean
+
+help:
+	@echo "make run    - set up, then start JupyterLab with the extension on SQLite"
+	@echo "make test   - set up, then lint and run every test (SQLite + PostgreSQL, jest, browser)"
+
+$(VENV)/.installed: pyproject.toml package.json yarn.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
+	touch $@
+
+node_modules/.installed: package.json yarn.lock $(VENV)/.installed
+	jlpm install --immutable
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+	jlpm build
+	jupyter labextension develop --overwrite .
+	jupyter server extension enable --sys-prefix devinterview_jupyter
+
+run: setup
+	jupyter lab $(ALLOW_ROOT)
+
+lint: setup
+	ruff format --check devinterview_jupyter tests
+	ruff check devinterview_jupyter tests
+	mypy
+	jlpm lint:check
+	jlpm check:types
+
+test-js: setup
+	jlpm test
+
+ui-tests/node_modules/.installed: ui-tests/package.json ui-tests/yarn.lock
+	cd ui-tests && jlpm install --immutable
+	touch $@
+
+test-ui: setup ui-tests/node_modules/.installed
+	cd ui-tests && CI=1 jlpm playwright test
+
+check-package: setup
+	bash scripts/check_package.sh
+
+test-python: setup
+	python -m pytest
+
+test: lint test-js test-ui check-package test-python
+
+clean:
+	jlpm clean:all || true
+	rm -rf $(VENV) node_modules ui-tests/node_modules dist

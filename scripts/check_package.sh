@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Build the wheel from a clean copy of the tracked files, install it into a fresh
+# environment and check that both halves of the extension are there and enabled.
+set -euo pipefail
+top=$(git rev-parse --show-toplevel)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Tracked files only (as a clean clone has them), in their working-tree state.
+src="$work/src"
+mkdir -p "$src"
+(cd "$top" && git ls-files -z | xargs -0 cp --parents -t "$src")
+
+python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install --quiet --upgrade pip build
+# Without isolation so the hook finds jlpm (from jupyter-builder) on this venv's PATH.
+"$work/venv/bin/pip" install --quiet hatchling hatch-jupyter-builder hatch-nodejs-version "jupyter-builder>=1.2,<2"
+(cd "$src" && PATH="$work/venv/bin:$PATH" "$work/venv/bin/python" -m build --wheel --no-isolation --outdir "$work/dist" >"$work/build.log" 2>&1) || {
+  tail -40 "$work/build.log"; exit 1; }
+wheel=$(ls "$work"/dist/devinterview_jupyter-*.whl)
+echo "built $(basename "$wheel") ($(du -k "$wheel" | cut -f1) kB)"
+
+python3 - "$wheel" <<'PY'
+import sys, zipfile
+names = zipfile.ZipFile(sys.argv[1]).namelist()
+need = [
+    "share/jupyter/labextensions/devinterview-jupyter/package.json",
+    "share/jupyter/labextensions/devinterview-jupyter/install.json",
+    "etc/jupyter/jupyter_server_config.d/devinterview_jupyter.json",
+    "devinterview_jupyter/api/openapi.json",
+    "devinterview_jupyter/db/migrations/versions/0001_initial.py",
+]
+missing = [n for n in need if not any(x.endswith(n) for x in names)]
+static = [x for x in names if "labextensions/devinterview-jupyter/static/" in x]
+if missing or not static:
+    sys.exit(f"wheel is missing {missing or 'the labextension static files'}")
+print(f"wheel has the labextension ({len(static)} static files) and the server config")
+PY
+
+"$work/venv/bin/pip" install --quiet "$wheel" "jupyterlab>=4.6,<4.7"
+servers=$("$work/venv/bin/jupyter" server extension list 2>&1)
+labs=$("$work/venv/bin/jupyter" labextension list 2>&1)
+grep -Eq "devinterview_jupyter.*enabled" <<<"$servers" || { echo "$servers"; echo "server extension not enabled"; exit 1; }
+grep -Eq "devinterview-jupyter.*enabled.*OK" <<<"$labs" || { echo "$labs"; echo "labextension not enabled"; exit 1; }
+echo "installed wheel: server extension and labextension enabled"
