@@ -134,7 +134,9 @@ class DevInterviewApp(ExtensionApp):
     async def stop_extension(self) -> None:
         warmup = getattr(self, "_warmup", None)
         if warmup is not None and not warmup.done():
-            warmup.cancel()
+            # Let a migration in flight finish: cancelling it would strand its connection.
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(warmup, timeout=self.database_connect_timeout * 3)
         if hasattr(self, "database"):
             await self.database.dispose()
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from jupyter_core.application import JupyterApp
+from sqlalchemy.ext.asyncio import AsyncEngine
 from traitlets import Unicode
 
 from . import __version__
@@ -14,6 +16,8 @@ from .app import DevInterviewApp, ensure_sqlite_dir
 from .db import migrate
 from .db.engine import create_engine
 from .db.url import redact_url
+
+T = TypeVar("T")
 
 
 class _DbCommand(JupyterApp):
@@ -28,6 +32,20 @@ class _DbCommand(JupyterApp):
         url: str = DevInterviewApp(config=self.config, log=self.log).resolved_database_url()
         ensure_sqlite_dir(url)
         return url
+
+    @staticmethod
+    async def _with_engine(
+        url: str,
+        action: Callable[[AsyncEngine], Awaitable[T]],
+        statement_timeout: float = 60,
+    ) -> T:
+        engine = create_engine(
+            url, connect_timeout=10, statement_timeout=statement_timeout, pool_size=1
+        )
+        try:
+            return await action(engine)
+        finally:
+            await engine.dispose()
 
     def _run(self, coro: Any) -> Any:
         try:
@@ -44,15 +62,7 @@ class DbUpgradeApp(_DbCommand):
 
     def start(self) -> None:
         url = self._database_url()
-
-        async def run() -> str | None:
-            engine = create_engine(url, connect_timeout=10, statement_timeout=600, pool_size=1)
-            try:
-                return await migrate.upgrade(engine)
-            finally:
-                await engine.dispose()
-
-        revision = self._run(run())
+        revision = self._run(self._with_engine(url, migrate.upgrade, statement_timeout=600))
         print(f"{redact_url(url)}: at revision {revision}")
 
 
@@ -62,15 +72,7 @@ class DbCurrentApp(_DbCommand):
 
     def start(self) -> None:
         url = self._database_url()
-
-        async def run() -> str | None:
-            engine = create_engine(url, connect_timeout=10, statement_timeout=60, pool_size=1)
-            try:
-                return await migrate.current_revision(engine)
-            finally:
-                await engine.dispose()
-
-        current = self._run(run())
+        current = self._run(self._with_engine(url, migrate.current_revision))
         head = migrate.head_revision()
         state = "up to date" if current == head else "needs `jupyter devinterview db upgrade`"
         print(f"{redact_url(url)}: at {current}, newest {head} ({state})")

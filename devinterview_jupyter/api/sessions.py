@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Awaitable, Callable
+
 from jupyter_server.auth.decorator import authorized
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import sessions as ops
 from ..auth import RESOURCE_SESSIONS, Candidate
+from ..db.models import InterviewSession
 from ..errors import ApiError, bad_request
 from .base import DevInterviewHandler, interviewer_only, parse_uuid
 from .serialize import candidate_session_json, session_json
@@ -94,29 +99,26 @@ class SessionHandler(DevInterviewHandler):
         self.finish()
 
 
-class StartHandler(DevInterviewHandler):
-    """POST /sessions/{id}/start; idempotent."""
+class _TransitionHandler(DevInterviewHandler):
+    """POST /sessions/{id}/<transition>: idempotent state changes."""
 
     auth_resource = RESOURCE_SESSIONS
+    transition: Callable[[AsyncSession, uuid.UUID], Awaitable[InterviewSession]]
 
     @interviewer_only
     @authorized
     async def post(self, session_id: str) -> None:
         sid = parse_uuid(session_id, "session id")
         async with self.database.session() as db:
-            body = session_json(await ops.start_session(db, sid))
+            body = session_json(await type(self).transition(db, sid))
         self.write_json(body)
 
 
-class TerminateHandler(DevInterviewHandler):
-    """POST /sessions/{id}/terminate; idempotent, records the duration."""
+class StartHandler(_TransitionHandler):
+    transition = staticmethod(ops.start_session)
 
-    auth_resource = RESOURCE_SESSIONS
 
-    @interviewer_only
-    @authorized
-    async def post(self, session_id: str) -> None:
-        sid = parse_uuid(session_id, "session id")
-        async with self.database.session() as db:
-            body = session_json(await ops.terminate_session(db, sid))
-        self.write_json(body)
+class TerminateHandler(_TransitionHandler):
+    """Terminate also records the duration."""
+
+    transition = staticmethod(ops.terminate_session)
