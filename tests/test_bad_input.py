@@ -123,3 +123,10 @@ async def test_text_no_database_can_store_is_400(api):
         assert reply.status == 400, raw
         assert reply.json["reason"] in ("invalid_text", "validation_error")
     assert (await api("GET", "sessions")).json["total"] == 0
+
+
+async def test_oversized_body_is_413(api):
+    reply = await api("POST", "sessions", {"title": "x", "candidate_name": "y" * 70_000})
+    assert reply.status == 413
+    assert reply.json["reason"] == "too_large"
+    assert (await api("GET", "sessions")).json["total"] == 0

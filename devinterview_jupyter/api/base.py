@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 
+# Every body of this API is a small JSON object; anything bigger is a mistake or abuse.
+MAX_BODY_BYTES = 64 * 1024
+
 
 @dataclass(frozen=True)
 class Interviewer:
@@ -90,6 +93,8 @@ class DevInterviewHandler(ExtensionHandlerMixin, APIHandler):
     # -- input --------------------------------------------------------------------------
 
     def body_json(self, schema_name: str, *, required: bool = True) -> dict[str, Any]:
+        if len(self.request.body) > MAX_BODY_BYTES:
+            raise ApiError(413, f"request body over {MAX_BODY_BYTES} bytes", "too_large")
         if not required and not self.request.body.strip():
             return {}
         return validate(schema_name, parse_json(self.request.body))
