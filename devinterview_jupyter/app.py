@@ -11,11 +11,13 @@ from typing import Any
 from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
 from sqlalchemy.engine import make_url
-from traitlets import Bool, Float, Int, Unicode, default, validate
+from traitlets import Bool, Float, Int, List, Unicode, default, validate
 
 from .api.routes import api_handlers
 from .db.engine import Database, DatabaseUnavailable
 from .db.url import DatabaseURLError, normalize_database_url, redact_url
+from .rooms.manager import RoomManager
+from .rooms.store import UpdateWriter
 
 
 class DevInterviewApp(ExtensionApp):
@@ -74,7 +76,37 @@ class DevInterviewApp(ExtensionApp):
         help="Path of the candidate page, relative to the server's base URL.",
     ).tag(config=True)
 
+    allowed_origins = List(
+        Unicode(),
+        default_value=[],
+        help="""Origins, besides the server's own, whose pages may open interview rooms
+        (e.g. a candidate page on a static host: `https://interviews.example.com`).""",
+    ).tag(config=True)
+
+    room_max_frame_bytes = Int(
+        1024 * 1024,
+        help="Largest websocket frame a room accepts; a bigger one closes that connection.",
+    ).tag(config=True)
+
+    room_idle_seconds = Float(
+        60.0,
+        help="Seconds a room stays in memory after its last client leaves.",
+    ).tag(config=True)
+
+    room_flush_interval_ms = Float(
+        20.0,
+        help="""Group commit window: room updates are written together this many
+        milliseconds after the first of them arrives.""",
+    ).tag(config=True)
+
+    room_snapshot_every = Int(
+        500,
+        help="""Store a snapshot of the whole document after this many updates (and when a
+        room unloads), so that loading reads one snapshot and the updates after it.""",
+    ).tag(config=True)
+
     database: Database
+    rooms: RoomManager
 
     @default("database_url")
     def _default_database_url(self) -> str:
@@ -117,6 +149,16 @@ class DevInterviewApp(ExtensionApp):
 
     def initialize_settings(self) -> None:
         self.database = self.create_database()
+        writer = UpdateWriter(
+            self.database, log=self.log, interval=self.room_flush_interval_ms / 1000.0
+        )
+        self.rooms = RoomManager(
+            self.database,
+            writer,
+            log=self.log,
+            idle_seconds=self.room_idle_seconds,
+            snapshot_every=self.room_snapshot_every,
+        )
         self.log.info("DevInterview uses database %s", redact_url(self.database.url))
 
     def initialize_handlers(self) -> None:
@@ -137,6 +179,8 @@ class DevInterviewApp(ExtensionApp):
             # Let a migration in flight finish: cancelling it would strand its connection.
             with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(warmup, timeout=self.database_connect_timeout * 3)
+        if hasattr(self, "rooms"):
+            await self.rooms.stop()
         if hasattr(self, "database"):
             await self.database.dispose()
 

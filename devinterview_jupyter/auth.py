@@ -25,6 +25,7 @@ _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,128}$")
 RESOURCE_SESSIONS = "devinterview:sessions"
 RESOURCE_INVITES = "devinterview:invites"
 RESOURCE_API = "devinterview:api"
+RESOURCE_ROOMS = "devinterview:rooms"
 
 
 def new_token() -> str:

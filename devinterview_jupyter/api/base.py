@@ -45,7 +45,18 @@ class Interviewer:
 Caller = Interviewer | Candidate
 
 
-class DevInterviewHandler(ExtensionHandlerMixin, APIHandler):
+if TYPE_CHECKING:
+    from jupyter_server.base.handlers import JupyterHandler
+
+    class _HandlerBase(ExtensionHandlerMixin, JupyterHandler):
+        pass
+else:
+    _HandlerBase = object
+
+
+class DevInterviewMixin(_HandlerBase):
+    """What every DevInterview handler shares, HTTP or websocket."""
+
     auth_resource = RESOURCE_API
 
     @property
@@ -82,13 +93,6 @@ class DevInterviewHandler(ExtensionHandlerMixin, APIHandler):
             # Engine already logged the outage once; no traceback per request.
             return
         super().log_exception(typ, value, tb)
-
-    def check_xsrf_cookie(self) -> None:
-        # Without a Jupyter identity there is no ambient credential to ride on: candidates
-        # authenticate with a bearer token or a SameSite=Strict cookie and only read.
-        if getattr(self, "_jupyter_current_user", None) is None:
-            return None
-        return super().check_xsrf_cookie()
 
     # -- input --------------------------------------------------------------------------
 
@@ -136,6 +140,15 @@ class DevInterviewHandler(ExtensionHandlerMixin, APIHandler):
             except InviteRejected as e:
                 raise ApiError(401, e.message, e.reason) from e
             return candidate_from(invite, session)
+
+
+class DevInterviewHandler(DevInterviewMixin, ExtensionHandlerMixin, APIHandler):
+    def check_xsrf_cookie(self) -> None:
+        # Without a Jupyter identity there is no ambient credential to ride on: candidates
+        # authenticate with a bearer token or a SameSite=Strict cookie and only read.
+        if getattr(self, "_jupyter_current_user", None) is None:
+            return None
+        return super().check_xsrf_cookie()
 
 
 def interviewer_only(method: F) -> F:

@@ -27,6 +27,7 @@ class JoinHandler(DevInterviewHandler):
                 raise ApiError(410, "this interview has ended", "ended")
             body = {"session": candidate_session_json(session), "role": invite.role}
             expires = invite.expires_at
+        await self.devinterview.rooms.session_changed(session)
         self.set_cookie(
             CANDIDATE_COOKIE,
             data["token"],

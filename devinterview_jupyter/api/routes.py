@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..rooms.handler import RoomHandler
 from .candidate import JoinHandler, MeHandler
+from .clock import TimeHandler, TimerHandler
 from .invites import InviteHandler, InvitesHandler
 from .meta import NotFoundHandler, OpenAPIHandler
 from .sessions import SessionHandler, SessionsHandler, StartHandler, TerminateHandler
@@ -26,5 +28,8 @@ def api_handlers() -> list[tuple[str, Any]]:
         (rf"/{p}/join/?", JoinHandler),
         (rf"/{p}/me/?", MeHandler),
         (rf"/{p}/openapi.json", OpenAPIHandler),
+        (rf"/{p}/time/?", TimeHandler),
+        (rf"/{p}/sessions/{_ID}/timer/?", TimerHandler),
+        (rf"/{p}/rooms/{_ID}/?", RoomHandler),
         (rf"/{p}(?:/.*)?", NotFoundHandler),
     ]

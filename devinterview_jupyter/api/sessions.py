@@ -87,12 +87,17 @@ class SessionHandler(DevInterviewHandler):
         async with self.database.session() as db:
             session = await ops.update_session(db, sid, changes)
             body = session_json(session)
+        await self.devinterview.rooms.session_changed(session)
         self.write_json(body)
 
     @interviewer_only
     @authorized
     async def delete(self, session_id: str) -> None:
         sid = parse_uuid(session_id, "session id")
+        async with self.database.session() as db:
+            await ops.get_session(db, sid)
+        # Close the room first so that none of its updates are written after the delete.
+        await self.devinterview.rooms.session_deleted(sid)
         async with self.database.session() as db:
             await ops.delete_session(db, sid)
         self.set_status(204)
@@ -110,7 +115,9 @@ class _TransitionHandler(DevInterviewHandler):
     async def post(self, session_id: str) -> None:
         sid = parse_uuid(session_id, "session id")
         async with self.database.session() as db:
-            body = session_json(await type(self).transition(db, sid))
+            session = await type(self).transition(db, sid)
+            body = session_json(session)
+        await self.devinterview.rooms.session_changed(session)
         self.write_json(body)
 
 

@@ -1,0 +1,1 @@
+"""Real-time rooms: one Yjs document per interview session, served over websockets."""

@@ -1,0 +1,116 @@
+"""The y-websocket wire format, read strictly so that malformed frames can be refused."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class MessageType(IntEnum):
+    SYNC = 0
+    AWARENESS = 1
+    AUTH = 2
+    QUERY_AWARENESS = 3
+
+
+class SyncType(IntEnum):
+    STEP1 = 0
+    STEP2 = 1
+    UPDATE = 2
+
+
+class MalformedFrame(ValueError):
+    """A frame that is not a well-formed y-websocket message."""
+
+
+@dataclass(frozen=True)
+class Frame:
+    type: MessageType
+    sync_type: SyncType | None = None
+    payload: bytes = b""
+
+    @property
+    def changes_document(self) -> bool:
+        return self.type is MessageType.SYNC and self.sync_type in (SyncType.STEP2, SyncType.UPDATE)
+
+
+class _Reader:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+
+    def var_uint(self) -> int:
+        value, shift = 0, 0
+        while True:
+            if self.pos >= len(self.data):
+                raise MalformedFrame("truncated varint")
+            byte = self.data[self.pos]
+            self.pos += 1
+            value |= (byte & 0x7F) << shift
+            if byte < 0x80:
+                return value
+            shift += 7
+            if shift > 63:
+                raise MalformedFrame("varint too long")
+
+    def var_bytes(self) -> bytes:
+        length = self.var_uint()
+        end = self.pos + length
+        if end > len(self.data):
+            raise MalformedFrame("length prefix runs past the end of the frame")
+        chunk = self.data[self.pos : end]
+        self.pos = end
+        return chunk
+
+    def var_string(self) -> str:
+        try:
+            return self.var_bytes().decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise MalformedFrame("string is not UTF-8") from e
+
+    def done(self) -> None:
+        if self.pos != len(self.data):
+            raise MalformedFrame(f"{len(self.data) - self.pos} stray bytes after the message")
+
+
+def parse_frame(data: bytes) -> Frame:
+    """Classify and check one frame; raise MalformedFrame if it is not well formed."""
+    reader = _Reader(data)
+    try:
+        kind = MessageType(reader.var_uint())
+    except ValueError as e:
+        raise MalformedFrame(f"unknown message type: {e}") from e
+    if kind is MessageType.SYNC:
+        try:
+            sync_type = SyncType(reader.var_uint())
+        except ValueError as e:
+            raise MalformedFrame(f"unknown sync message type: {e}") from e
+        payload = reader.var_bytes()
+        reader.done()
+        return Frame(kind, sync_type, payload)
+    if kind is MessageType.AWARENESS:
+        payload = reader.var_bytes()
+        reader.done()
+        _check_awareness(payload)
+        return Frame(kind, None, payload)
+    if kind is MessageType.QUERY_AWARENESS:
+        reader.done()
+        return Frame(kind)
+    raise MalformedFrame("auth messages are not accepted from clients")
+
+
+def _check_awareness(payload: bytes) -> None:
+    reader = _Reader(payload)
+    count = reader.var_uint()
+    if count > 10_000:
+        raise MalformedFrame("too many awareness entries")
+    for _ in range(count):
+        reader.var_uint()  # client id
+        reader.var_uint()  # clock
+        state = reader.var_string()
+        try:
+            json.loads(state)
+        except ValueError as e:
+            raise MalformedFrame("awareness state is not JSON") from e
+    reader.done()
