@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -21,6 +22,19 @@ from pathlib import Path
 class LiveServer:
     url: str
     token: str
+    process: subprocess.Popen[bytes] | None = None
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
+        """Stop the process with ``sig`` (SIGTERM: graceful; SIGKILL: a crash)."""
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
 
     @property
     def api(self) -> str:
@@ -30,6 +44,17 @@ class LiveServer:
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"token {self.token}"}
 
+    def request(self, method: str, path: str, body: object = None) -> object:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(
+            f"{self.api}/{path}", data=data, method=method, headers=self.auth
+        )
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return json.loads(response.read() or b"null")
+
+    def room_url(self, session_id: str) -> str:
+        return self.url.replace("http://", "ws://") + f"devinterview/api/rooms/{session_id}"
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -38,10 +63,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(database_url: str, workdir: Path, timeout: float = 60) -> Iterator[LiveServer]:
-    port, token = free_port(), secrets.token_hex(16)
+def live_server(
+    database_url: str,
+    workdir: Path,
+    timeout: float = 60,
+    port: int | None = None,
+    settings: dict[str, object] | None = None,
+) -> Iterator[LiveServer]:
+    token = secrets.token_hex(16)
     config_dir = workdir / "config"
     config_dir.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
     (workdir / "root").mkdir(exist_ok=True)
     (config_dir / "jupyter_server_config.json").write_text(
         json.dumps(
@@ -55,7 +87,7 @@ def live_server(database_url: str, workdir: Path, timeout: float = 60) -> Iterat
                     "root_dir": str(workdir / "root"),
                 },
                 "IdentityProvider": {"token": token},
-                "DevInterviewApp": {"database_url": database_url},
+                "DevInterviewApp": {"database_url": database_url, **(settings or {})},
             }
         )
     )
@@ -65,16 +97,16 @@ def live_server(database_url: str, workdir: Path, timeout: float = 60) -> Iterat
         "JUPYTER_DATA_DIR": str(workdir / "data"),
         "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"),
     }
-    log = (workdir / "server.log").open("w")
+    log = (workdir / "server.log").open("a")
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyter_server"], env=env, stdout=log, stderr=subprocess.STDOUT
     )
-    server = LiveServer(f"http://127.0.0.1:{port}/", token)
+    server = LiveServer(f"http://127.0.0.1:{port}/", token, proc)
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"jupyter server exited: {(workdir / 'server.log').read_text()}")
+                raise RuntimeError(f"server exited: {(workdir / 'server.log').read_text()}")
             try:
                 request = urllib.request.Request(server.api + "/me", headers=server.auth)
                 with urllib.request.urlopen(request, timeout=5) as response:
@@ -87,9 +119,5 @@ def live_server(database_url: str, workdir: Path, timeout: float = 60) -> Iterat
             time.sleep(0.2)
         yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        server.stop()
         log.close()

@@ -8,6 +8,7 @@ snapshot and the updates after it, not the whole log.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -58,6 +59,7 @@ class UpdateWriter:
         self.retry_interval = retry_interval
         self._queue: list[_Pending] = []
         self._wakeup = asyncio.Event()
+        self._urgent = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
         self.committed = 0
@@ -79,6 +81,7 @@ class UpdateWriter:
         """Wait until every row queued so far (for one session, or all) is committed."""
         waiting = [p.done for p in self._queue if session_id is None or p.session_id == session_id]
         if waiting:
+            self._urgent.set()  # no need to wait out the group-commit window
             await asyncio.gather(*waiting, return_exceptions=True)
 
     def discard(self, session_id: uuid.UUID) -> None:
@@ -107,8 +110,9 @@ class UpdateWriter:
             if not self._queue:
                 self._wakeup.clear()
                 await self._wakeup.wait()
-            if len(self._queue) < self.max_batch:
-                await asyncio.sleep(self.interval)
+            if len(self._queue) < self.max_batch and not self._urgent.is_set():
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._urgent.wait(), self.interval)
             batch = self._queue[: self.max_batch]
             try:
                 await self._commit(batch)
@@ -118,6 +122,8 @@ class UpdateWriter:
                 await asyncio.sleep(self.retry_interval)
                 continue
             del self._queue[: len(batch)]
+            if not self._queue:
+                self._urgent.clear()
             self.committed += len(batch)
             for p in batch:
                 if not p.done.done():

@@ -1,0 +1,334 @@
+"""Real-time rooms with real websockets and pycrdt clients, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import pytest
+from pycrdt import Doc, Map, Text, create_update_message
+from sqlalchemy import func, select
+from tornado.websocket import WebSocketClientConnection
+
+from devinterview_jupyter.db.models import RoomUpdate
+from devinterview_jupyter.rooms.document import new_document
+from devinterview_jupyter.rooms.store import SNAPSHOT, SQLYStore
+from tests.helpers import create_invite, create_session, expire_invite
+from tests.yclient import many_docs, open_ws, synced_doc, text, until, upgrade_status
+
+
+@pytest.fixture
+def devinterview_config() -> dict[str, Any]:
+    return {"room_max_frame_bytes": 64 * 1024, "room_idle_seconds": 0.3}
+
+
+@pytest.fixture
+def room_url(jp_http_port: int, jp_base_url: str):
+    def build(session_id: str, query: str = "") -> str:
+        url = f"ws://127.0.0.1:{jp_http_port}{jp_base_url}devinterview/api/rooms/{session_id}"
+        return url + (f"?{query}" if query else "")
+
+    return build
+
+
+@pytest.fixture
+def interviewer(api) -> dict[str, str]:
+    return {"Authorization": f"token {api.server_token}"}
+
+
+async def stored_rows(app: Any, session_id: str, kind: str | None = None) -> int:
+    await app.rooms.writer.flush()
+    async with app.database.session() as db:
+        query = select(func.count()).select_from(RoomUpdate)
+        query = query.where(RoomUpdate.session_id == uuid.UUID(session_id))
+        if kind:
+            query = query.where(RoomUpdate.kind == kind)
+        return int(await db.scalar(query) or 0)
+
+
+async def stored_text(app: Any, session_id: str) -> str:
+    """Rebuild the document from the database alone."""
+    await app.rooms.writer.flush()
+    doc = new_document()
+    store = SQLYStore(session_id, writer=app.rooms.writer)
+    await store.load_into(doc)
+    return str(doc.get("source", type=Text))
+
+
+async def until_room(app: Any, session_id: str) -> Any:
+    sid = uuid.UUID(session_id)
+    await until(lambda: sid in app.rooms.rooms, what="room loaded")
+    return app.rooms.rooms[sid]
+
+
+def insert(doc: Doc[Any], index: int, value: str) -> None:
+    doc.get("source", type=Text).insert(index, value)
+
+
+async def test_two_clients_converge_and_a_late_joiner_gets_everything(
+    api, room_url, interviewer, devinterview_app
+):
+    s = await create_session(api)
+    url = room_url(s["id"])
+    async with synced_doc(url, interviewer) as a, synced_doc(url, interviewer) as b:
+        insert(a, 0, "def solve():\n")
+        await until(lambda: text(b) == "def solve():\n", what="b to see a's text")
+        insert(b, len(text(b)), "    return 42\n")
+        await until(lambda: text(a) == text(b) == "def solve():\n    return 42\n")
+        async with synced_doc(url, interviewer) as late:
+            assert text(late) == "def solve():\n    return 42\n"
+            meta = late.get("meta", type=Map).to_py()
+            assert meta == {"language": "python", "status": "scheduled"}
+    assert await stored_text(devinterview_app, s["id"]) == "def solve():\n    return 42\n"
+
+
+async def test_simultaneous_joins_of_a_new_room_all_sync(api, room_url, interviewer):
+    s = await create_session(api)
+    url = room_url(s["id"])
+    async with synced_doc(url, interviewer) as seed:
+        insert(seed, 0, "seed")
+        await asyncio.sleep(0)
+    # The room may have unloaded; now three clients arrive at the same instant.
+    await asyncio.sleep(0.5)
+    async with many_docs(url, interviewer, 3) as docs:
+        await until(lambda: all(text(d) == "seed" for d in docs), what="all joiners synced")
+        insert(docs[0], 4, "!")
+        await until(lambda: all(text(d) == "seed!" for d in docs), what="live edits")
+
+
+async def test_twenty_clients_typing_converge_and_storage_matches(
+    api, room_url, interviewer, devinterview_app
+):
+    s = await create_session(api)
+    url = room_url(s["id"])
+    async with many_docs(url, interviewer, 20) as docs:
+
+        async def typist(n: int, doc: Doc[Any]) -> None:
+            for i in range(10):
+                src = doc.get("source", type=Text)
+                src.insert(len(str(src)) if i % 2 else 0, f"<{n}.{i}>")
+                await asyncio.sleep(0.005 * (n % 3))
+
+        await asyncio.gather(*(typist(n, d) for n, d in enumerate(docs)))
+        expected_len = sum(len(f"<{n}.{i}>") for n in range(20) for i in range(10))
+        await until(
+            lambda: len({text(d) for d in docs}) == 1 and len(text(docs[0])) == expected_len,
+            timeout=60,
+            what="20 clients to converge",
+        )
+        final = text(docs[0])
+        for n in range(20):
+            for i in range(10):
+                assert f"<{n}.{i}>" in final
+    assert await stored_text(devinterview_app, s["id"]) == final
+
+
+async def test_candidate_credentials_for_rooms(api, room_url, interviewer, devinterview_app):
+    mine = await create_session(api)
+    other = await create_session(api, title="Other")
+    inv = await create_invite(api, mine["id"])
+    joined = await api("POST", "join", {"token": inv["token"]}, as_=None)
+    cookie = joined.headers["Set-Cookie"].split(";")[0]
+    token = inv["token"]
+
+    assert await upgrade_status(room_url(mine["id"]), {"Authorization": f"Bearer {token}"}) == 101
+    assert await upgrade_status(room_url(mine["id"]), {"Cookie": cookie}) == 101
+    assert await upgrade_status(room_url(mine["id"], f"candidate_token={token}")) == 101
+    assert await upgrade_status(room_url(mine["id"]), interviewer) == 101
+
+    # A's token never opens B, in any form.
+    assert await upgrade_status(room_url(other["id"]), {"Authorization": f"Bearer {token}"}) == 403
+    assert await upgrade_status(room_url(other["id"]), {"Cookie": cookie}) == 403
+    assert await upgrade_status(room_url(other["id"], f"candidate_token={token}")) == 403
+    # No credential, a made-up one, and Jupyter's ?token= with an invite token.
+    assert await upgrade_status(room_url(mine["id"])) == 401
+    assert await upgrade_status(room_url(mine["id"], "candidate_token=" + "x" * 43)) == 401
+    assert await upgrade_status(room_url(mine["id"], f"token={token}")) == 401
+    assert await upgrade_status(room_url(str(uuid.uuid4())), interviewer) == 404
+    assert await upgrade_status(room_url("not-a-uuid"), interviewer) == 400
+
+    await expire_invite(devinterview_app, inv["id"])
+    assert await upgrade_status(room_url(mine["id"]), {"Authorization": f"Bearer {token}"}) == 401
+    inv2 = await create_invite(api, mine["id"])
+    await api("DELETE", f"sessions/{mine['id']}/invites/{inv2['id']}")
+    bearer2 = {"Authorization": f"Bearer {inv2['token']}"}
+    assert await upgrade_status(room_url(mine["id"]), bearer2) == 401
+
+
+async def test_candidate_edits_sync_with_the_interviewer(api, room_url, interviewer):
+    s = await create_session(api)
+    inv = await create_invite(api, s["id"])
+    cand = {"Authorization": f"Bearer {inv['token']}"}
+    async with (
+        synced_doc(room_url(s["id"]), interviewer) as lead,
+        synced_doc(room_url(s["id"]), cand) as candidate,
+    ):
+        insert(candidate, 0, "print('hi')")
+        await until(lambda: text(lead) == "print('hi')")
+
+
+@pytest.mark.parametrize(
+    ("origin", "expected"),
+    [
+        ("http://evil.example", 403),
+        ("http://127.0.0.1:1", 403),
+        ("https://interviews.example.org", 101),
+        ("null", 403),
+    ],
+)
+async def test_origins_are_checked(api, room_url, interviewer, devinterview_app, origin, expected):
+    devinterview_app.allowed_origins = ["https://interviews.example.org/"]
+    s = await create_session(api)
+    headers = {**interviewer, "Origin": origin}
+    assert await upgrade_status(room_url(s["id"]), headers) == expected
+
+
+async def test_same_origin_is_allowed(api, room_url, interviewer, jp_http_port):
+    s = await create_session(api)
+    headers = {**interviewer, "Origin": f"http://127.0.0.1:{jp_http_port}"}
+    assert await upgrade_status(room_url(s["id"]), headers) == 101
+
+
+async def _closed_with(conn: WebSocketClientConnection) -> int | None:
+    while await conn.read_message() is not None:
+        pass
+    return conn.close_code
+
+
+async def test_bad_frames_close_only_that_connection(api, room_url, interviewer):
+    s = await create_session(api)
+    url = room_url(s["id"])
+    async with synced_doc(url, interviewer) as a, synced_doc(url, interviewer) as b:
+        bad_frames = {
+            "unknown type": b"\x07\x00",
+            "truncated": b"\x00\x02\x05ab",
+            "stray bytes": b"\x00\x00\x00\xff",
+            "bad awareness JSON": b"\x01\x06\x01\x01\x01\x02{x",
+            "text frame": "hello",
+            "broken update": create_update_message(b"\x01\x02\x03garbage"),
+            "oversized": b"\x00\x02" + b"\x80" * (70 * 1024),
+        }
+        for name, frame in bad_frames.items():
+            conn = await open_ws(url, interviewer)
+            await conn.read_message()  # the server's sync step 1
+            await conn.write_message(frame, binary=not isinstance(frame, str))
+            code = await asyncio.wait_for(_closed_with(conn), 20)
+            assert code in (1003, 1007, 1009), f"{name}: closed with {code}"
+            insert(a, len(text(a)), name[0])
+            expected = text(a)
+            await until(lambda e=expected: text(b) == e, what=f"sync after {name}")
+        assert len(text(b)) == len(bad_frames)
+
+
+async def test_terminated_room_is_read_only_but_readable(
+    api, room_url, interviewer, devinterview_app
+):
+    s = await create_session(api)
+    url = room_url(s["id"])
+    async with synced_doc(url, interviewer) as a:
+        insert(a, 0, "final answer")
+        room = await until_room(devinterview_app, s["id"])
+        await until(lambda: str(room.doc.get("source", type=Text)) == "final answer")
+        rows_before_end = await stored_rows(devinterview_app, s["id"])
+        assert rows_before_end >= 1
+        await api("POST", f"sessions/{s['id']}/terminate")
+        await until(lambda: a.get("meta", type=Map).to_py().get("status") == "terminated")
+        rows = await stored_rows(devinterview_app, s["id"])
+
+        # A raw client sends a genuine update after the end.
+        outsider: Doc[Any] = Doc()
+        outsider["source"] = Text()
+        outsider.apply_update(a.get_update())
+        outsider.get("source", type=Text).insert(0, "CHEAT ")
+        update = outsider.get_update(a.get_state())
+        conn = await open_ws(url, interviewer)
+        await conn.read_message()
+        await conn.write_message(create_update_message(update), binary=True)
+        # Edits by a synced client are refused as well.
+        insert(a, 0, "late ")
+        await asyncio.sleep(0.3)
+        conn.close()
+        assert str(room.doc.get("source", type=Text)) == "final answer"
+        assert await stored_rows(devinterview_app, s["id"]) == rows
+
+    async with synced_doc(url, interviewer) as reviewer:
+        assert text(reviewer) == "final answer"
+        assert reviewer.get("meta", type=Map).to_py()["status"] == "terminated"
+    assert await stored_text(devinterview_app, s["id"]) == "final answer"
+
+
+async def test_meta_and_timer_belong_to_the_server(api, room_url, interviewer):
+    s = await create_session(api, planned_minutes=45)
+    url = room_url(s["id"])
+    async with synced_doc(url, interviewer) as a:
+        meta = a.get("meta", type=Map)
+        meta["status"] = "terminated"
+        meta["extra"] = 1
+        await until(lambda: meta.to_py() == {"language": "python", "status": "scheduled"})
+
+        await api("PATCH", f"sessions/{s['id']}", {"language": "go"})
+        await api("POST", f"sessions/{s['id']}/start")
+        await until(lambda: meta.to_py() == {"language": "go", "status": "active"})
+
+        started = await api("POST", f"sessions/{s['id']}/timer", {"action": "start"})
+        assert started.status == 200
+        assert started.json["running"] is True
+        timer = a.get("timer", type=Map)
+        await until(lambda: timer.to_py().get("running") is True)
+        assert timer.to_py()["planned_minutes"] == 45
+        assert timer.to_py()["started_at_ms"] == started.json["started_at_ms"]
+
+        timer["running"] = False  # a client cannot stop the clock
+        await until(lambda: timer.to_py().get("running") is True, what="timer repaired")
+
+        paused = await api("POST", f"sessions/{s['id']}/timer", {"action": "pause"})
+        assert paused.json["running"] is False
+        assert paused.json["accumulated_ms"] > 0
+        await until(lambda: timer.to_py().get("accumulated_ms") == paused.json["accumulated_ms"])
+        reset = await api("POST", f"sessions/{s['id']}/timer", {"action": "reset"})
+        assert reset.json["accumulated_ms"] == 0
+
+        await api("POST", f"sessions/{s['id']}/timer", {"action": "start"})
+        await api("POST", f"sessions/{s['id']}/terminate")
+        await until(lambda: timer.to_py().get("running") is False, what="timer stopped at end")
+        late = await api("POST", f"sessions/{s['id']}/timer", {"action": "start"})
+        assert late.status == 409
+
+
+async def test_server_clock(api):
+    s = await create_session(api)
+    inv = await create_invite(api, s["id"])
+    reply = await api("GET", "time")
+    assert reply.status == 200
+    assert reply.json["now_ms"] > 1.7e12
+    assert (await api("GET", "time", as_=None, bearer=inv["token"])).status == 200
+    assert (await api("GET", "time", as_=None)).status == 401
+    cand = await api(
+        "POST", f"sessions/{s['id']}/timer", {"action": "start"}, as_=None, bearer=inv["token"]
+    )
+    assert cand.status == 403
+
+
+async def test_idle_room_unloads_with_a_snapshot_and_reloads(
+    api, room_url, interviewer, devinterview_app
+):
+    s = await create_session(api)
+    url = room_url(s["id"])
+    sid = uuid.UUID(s["id"])
+    async with synced_doc(url, interviewer) as a:
+        insert(a, 0, "kept across unload")
+        await until(lambda: sid in devinterview_app.rooms.rooms)
+    await until(lambda: sid not in devinterview_app.rooms.rooms, what="room unloaded")
+    assert await stored_rows(devinterview_app, s["id"], SNAPSHOT) >= 1
+    async with synced_doc(url, interviewer) as b:
+        assert text(b) == "kept across unload"
+
+
+async def test_deleting_a_session_closes_its_room(api, room_url, interviewer, devinterview_app):
+    s = await create_session(api)
+    conn = await open_ws(room_url(s["id"]), interviewer)
+    await conn.read_message()
+    assert (await api("DELETE", f"sessions/{s['id']}")).status == 204
+    assert await asyncio.wait_for(_closed_with(conn), 20) == 4404
+    assert await stored_rows(devinterview_app, s["id"]) == 0

@@ -1,0 +1,108 @@
+"""Real Yjs clients for the tests: pycrdt documents synced over real websockets."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from pycrdt import Doc, Provider, Text
+from tornado.httpclient import HTTPClientError, HTTPRequest
+from tornado.websocket import WebSocketClientConnection, websocket_connect
+
+
+class WebSocketChannel:
+    """A pycrdt Channel over Tornado's websocket client."""
+
+    def __init__(self, conn: WebSocketClientConnection, path: str) -> None:
+        self.conn = conn
+        self._path = path
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    def __aiter__(self) -> WebSocketChannel:
+        return self
+
+    async def __anext__(self) -> bytes:
+        message = await self.conn.read_message()
+        if message is None:
+            raise StopAsyncIteration
+        return message if isinstance(message, bytes) else message.encode()
+
+    async def recv(self) -> bytes:
+        return await self.__anext__()
+
+    async def send(self, message: bytes) -> None:
+        await self.conn.write_message(message, binary=True)
+
+
+async def open_ws(url: str, headers: dict[str, str] | None = None) -> WebSocketClientConnection:
+    request = HTTPRequest(url, headers=headers or {}, request_timeout=20)
+    return await websocket_connect(request, max_message_size=64 * 1024 * 1024)
+
+
+async def upgrade_status(url: str, headers: dict[str, str] | None = None) -> int:
+    """101 if the upgrade succeeds, else the HTTP status that refused it."""
+    try:
+        conn = await open_ws(url, headers)
+    except HTTPClientError as e:
+        return e.code
+    conn.close()
+    return 101
+
+
+@asynccontextmanager
+async def synced_doc(url: str, headers: dict[str, str] | None = None) -> AsyncIterator[Doc[Any]]:
+    """A pycrdt Doc connected to the room at ``url`` and synced with it."""
+    doc: Doc[Any] = Doc()
+    doc["source"] = Text()
+    conn = await open_ws(url, headers)
+    try:
+        async with Provider(doc, WebSocketChannel(conn, url)) as provider:
+            await asyncio.wait_for(provider.synced.wait(), 20)
+            yield doc
+    finally:
+        conn.close()
+
+
+def text(doc: Doc[Any]) -> str:
+    return str(doc.get("source", type=Text))
+
+
+async def until(check: Callable[[], bool], timeout: float = 20.0, what: str = "condition") -> None:
+    """Wait for ``check`` to hold (a bound against hanging, not a speed assertion)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+@asynccontextmanager
+async def many_docs(
+    url: str, headers: dict[str, str] | None, count: int
+) -> AsyncIterator[list[Doc[Any]]]:
+    """``count`` clients joining at the same instant, each living in its own task."""
+    docs: list[Doc[Any]] = []
+    stop = asyncio.Event()
+
+    async def client() -> None:
+        async with synced_doc(url, headers) as doc:
+            docs.append(doc)
+            await stop.wait()
+
+    tasks = [asyncio.ensure_future(client()) for _ in range(count)]
+    try:
+        await until(
+            lambda: len(docs) == count or any(t.done() for t in tasks), what=f"{count} clients"
+        )
+        for t in tasks:
+            if t.done():
+                t.result()
+        yield docs
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
