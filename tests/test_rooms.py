@@ -332,3 +332,19 @@ async def test_deleting_a_session_closes_its_room(api, room_url, interviewer, de
     assert (await api("DELETE", f"sessions/{s['id']}")).status == 204
     assert await asyncio.wait_for(_closed_with(conn), 20) == 4404
     assert await stored_rows(devinterview_app, s["id"]) == 0
+
+
+async def test_revoking_an_invite_disconnects_that_candidate(api, room_url, interviewer):
+    s = await create_session(api)
+    kept = await create_invite(api, s["id"])
+    revoked = await create_invite(api, s["id"])
+    conns = {}
+    for name, inv in (("kept", kept), ("revoked", revoked)):
+        conns[name] = await open_ws(room_url(s["id"]), {"Authorization": f"Bearer {inv['token']}"})
+        await conns[name].read_message()
+    await api("DELETE", f"sessions/{s['id']}/invites/{revoked['id']}")
+    assert await asyncio.wait_for(_closed_with(conns["revoked"]), 20) == 4401
+    async with synced_doc(room_url(s["id"]), interviewer) as doc:
+        insert(doc, 0, "still here")
+    assert conns["kept"].close_code is None
+    conns["kept"].close()

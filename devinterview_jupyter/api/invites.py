@@ -61,5 +61,6 @@ class InviteHandler(DevInterviewHandler):
         iid = parse_uuid(invite_id, "invite id")
         async with self.database.session() as db:
             await ops.revoke_invite(db, sid, iid)
+        self.devinterview.rooms.invite_revoked(sid, iid)
         self.set_status(204)
         self.finish()

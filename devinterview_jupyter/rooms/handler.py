@@ -31,6 +31,7 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
 
     room: Room | None = None
     role: str = ""
+    invite_id: uuid.UUID | None = None
     _queue: asyncio.Queue[Any]
     _serve_task: asyncio.Task[None] | None = None
 
@@ -71,6 +72,7 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
                 raise ApiError(401, e.message, e.reason) from e
         if invite.session_id != session_id:
             raise ApiError(403, "this invite is for another interview", "forbidden")
+        self.invite_id = invite.id
         return "candidate"
 
     def check_origin(self, origin_to_satisfy_tornado: str = "") -> bool:

@@ -173,6 +173,13 @@ class RoomManager:
             room.read_only = True
         room.owned.set_timer(timer)
 
+    def invite_revoked(self, session_id: uuid.UUID, invite_id: uuid.UUID) -> None:
+        """Disconnect whoever came in with a now revoked invite."""
+        room = self.rooms.get(session_id)
+        for user in list(room.users) if room else []:
+            if getattr(user, "invite_id", None) == invite_id:
+                user.close_room(4401, "invite revoked")  # type: ignore[attr-defined]
+
     async def session_deleted(self, session_id: uuid.UUID) -> None:
         async with self._lock(session_id):
             room = self.rooms.pop(session_id, None)

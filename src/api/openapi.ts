@@ -178,6 +178,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/time': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The server clock, for clients to correct their offset. */
+    get: operations['serverTime'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{session_id}/timer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start, pause or reset the shared interview timer. */
+    post: operations['timerAction'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -288,6 +325,21 @@ export interface components {
     Error: {
       message: string;
       reason?: string;
+    };
+    ServerTime: {
+      now_ms: number;
+    };
+    TimerAction: {
+      /** @enum {string} */
+      action: 'start' | 'pause' | 'reset';
+    };
+    /** @description Shown time = accumulated_ms + (running ? server_now - started_at_ms : 0). */
+    TimerState: {
+      running: boolean;
+      started_at_ms: number | null;
+      accumulated_ms: number;
+      planned_minutes: number | null;
+      server_now_ms: number;
     };
   };
   responses: never;
@@ -1124,6 +1176,134 @@ export interface operations {
       };
       /** @description Not allowed. */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  serverTime: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Milliseconds since the epoch on the server. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServerTime'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  timerAction: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TimerAction'];
+      };
+    };
+    responses: {
+      /** @description The timer state now in the room. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TimerState'];
+        };
+      };
+      /** @description Malformed request: the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such session. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The session is terminated. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
         headers: {
           [name: string]: unknown;
         };
