@@ -348,3 +348,41 @@ async def test_revoking_an_invite_disconnects_that_candidate(api, room_url, inte
         insert(doc, 0, "still here")
     assert conns["kept"].close_code is None
     conns["kept"].close()
+
+
+def awareness_frame(client_id: int, clock: int, state: str) -> bytes:
+    def var_uint(n: int) -> bytes:
+        out = bytearray()
+        while n >= 0x80:
+            out.append((n & 0x7F) | 0x80)
+            n >>= 7
+        out.append(n)
+        return bytes(out)
+
+    def var_bytes(b: bytes) -> bytes:
+        return var_uint(len(b)) + b
+
+    entry = var_uint(client_id) + var_uint(clock) + var_bytes(state.encode())
+    return var_uint(1) + var_bytes(var_uint(1) + entry)
+
+
+async def test_awareness_still_flows_after_terminate(api, room_url, interviewer):
+    s = await create_session(api)
+    await api("POST", f"sessions/{s['id']}/terminate")
+    sender = await open_ws(room_url(s["id"]), interviewer)
+    watcher = await open_ws(room_url(s["id"]), interviewer)
+    await sender.read_message()
+    await watcher.read_message()
+    frame = awareness_frame(4242, 1, '{"user": {"name": "Reviewer"}}')
+    await sender.write_message(frame, binary=True)
+
+    async def relayed() -> bytes:
+        while True:
+            message = await watcher.read_message()
+            assert message is not None
+            if message[0] == 1 and b"Reviewer" in message:
+                return message
+
+    assert (await asyncio.wait_for(relayed(), 20))[0] == 1
+    sender.close()
+    watcher.close()
