@@ -7,11 +7,12 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup run test lint test-python test-js test-ui check-package clean
+.PHONY: help setup run test lint test-python test-js test-ui check-package bench clean
 
 help:
 	@echo "make run    - set up, then start JupyterLab with the extension on SQLite"
 	@echo "make test   - set up, then lint and run every test (SQLite + PostgreSQL, jest, browser)"
+	@echo "make bench  - run the benchmarks beside their baselines and print one table"
 
 $(VENV)/.installed: pyproject.toml package.json yarn.lock
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +33,8 @@ run: setup
 	jupyter lab $(ALLOW_ROOT)
 
 lint: setup
-	ruff format --check devinterview_jupyter tests
-	ruff check devinterview_jupyter tests
+	ruff format --check devinterview_jupyter tests bench
+	ruff check devinterview_jupyter tests bench
 	mypy
 	jlpm lint:check
 	jlpm check:types
@@ -55,6 +56,11 @@ test-python: setup
 	python -m pytest
 
 test: lint test-js test-ui check-package test-python
+
+# Benchmarks (not part of `make test`): needs PostgreSQL and `wrk` (apt-get install wrk).
+bench: setup
+	python -m pip install --quiet -e ".[bench]"
+	python -m bench $(BENCH_ARGS)
 
 clean:
 	jlpm clean:all || true

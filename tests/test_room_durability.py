@@ -20,7 +20,7 @@ from devinterview_jupyter.db.url import normalize_database_url
 from devinterview_jupyter.pytest_plugin import empty_postgres, selected_backends
 from devinterview_jupyter.rooms.document import new_document
 from devinterview_jupyter.rooms.store import SQLYStore, UpdateWriter
-from tests.live_server import free_port, live_server
+from devinterview_jupyter.testing import free_port, live_server
 from tests.yclient import synced_doc, text, until
 
 

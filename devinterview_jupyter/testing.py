@@ -1,5 +1,5 @@
-"""A real `jupyter server` process with the extension, for clients that must not share
-the test's event loop (schemathesis uses blocking HTTP)."""
+"""A real `jupyter server` process with the extension, for tests and benchmarks whose
+clients must not share the server's event loop or process."""
 
 from __future__ import annotations
 
