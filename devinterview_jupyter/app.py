@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,12 @@ class DevInterviewApp(ExtensionApp):
         room unloads), so that loading reads one snapshot and the updates after it.""",
     ).tag(config=True)
 
+    freeze_startup_objects = Bool(
+        True,
+        help="""Exclude the objects that exist once the server has started from Python's
+        cycle garbage collector (gc.freeze), shortening GC pauses on busy servers.""",
+    ).tag(config=True)
+
     database: Database
     rooms: RoomManager
 
@@ -167,6 +174,10 @@ class DevInterviewApp(ExtensionApp):
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
         # Migrate in the background: an unreachable database must not hold up start-up.
         self._warmup = asyncio.ensure_future(self._warm_up())
+        if self.freeze_startup_objects:
+            # Everything loaded so far lives as long as the server: keeping it out of the
+            # cycle collector's scans removes most of the long GC pauses behind p99.
+            gc.freeze()
 
     async def _warm_up(self) -> None:
         # An outage is already logged in one line; requests retry.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +13,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from .auth import hash_token, new_token, resolve_invite
 from .db.models import InterviewSession, Invite, RoomUpdate, utcnow
 from .errors import conflict, not_found
+
+
+class SessionRow(Protocol):
+    """What serialisation needs of a session: an ORM object or a plain row."""
+
+    id: uuid.UUID
+    title: str
+    language: str
+    status: str
+    owner: str
+    candidate_name: str | None
+    planned_minutes: int | None
+    created_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+    duration_minutes: float | None
+
 
 LANGUAGES = ("python", "javascript", "typescript", "java", "cpp", "go", "sql")
 STATUSES = ("scheduled", "active", "terminated")
@@ -26,16 +43,21 @@ def duration_minutes(started_at: datetime | None, ended_at: datetime) -> float:
     return round(seconds / 60.0, 1)
 
 
+# Listing reads plain rows, not ORM objects: building and tracking instances was the
+# largest share of a list request's CPU time (see docs/performance.md).
+_LISTED_COLUMNS = tuple(getattr(InterviewSession, c.key) for c in InterviewSession.__table__.c)
+
+
 async def list_sessions(
     db: AsyncSession, *, status: str | None, limit: int, offset: int
-) -> tuple[Sequence[InterviewSession], int]:
-    query = select(InterviewSession)
+) -> tuple[Sequence[SessionRow], int]:
+    query = select(*_LISTED_COLUMNS)
     count = select(func.count()).select_from(InterviewSession)
     if status is not None:
         query = query.where(InterviewSession.status == status)
         count = count.where(InterviewSession.status == status)
     query = query.order_by(InterviewSession.created_at.desc(), InterviewSession.id.desc())
-    items = (await db.scalars(query.limit(limit).offset(offset))).all()
+    items = (await db.execute(query.limit(limit).offset(offset))).all()
     total = (await db.execute(count)).scalar_one()
     return items, total
 

@@ -20,7 +20,12 @@ def devinterview_config() -> dict[str, Any]:
 def jp_server_config(devinterview_database_url: str, devinterview_config: dict[str, Any]) -> Any:
     return {
         "ServerApp": {"jpserver_extensions": {"devinterview_jupyter": True}},
-        "DevInterviewApp": {"database_url": devinterview_database_url, **devinterview_config},
+        "DevInterviewApp": {
+            "database_url": devinterview_database_url,
+            # Many servers live and die in this one process: let GC reclaim each of them.
+            "freeze_startup_objects": False,
+            **devinterview_config,
+        },
     }
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from ..db.models import InterviewSession, Invite
+from ..db.models import Invite
+from ..sessions import SessionRow
 
 
 def iso(value: datetime | None) -> str | None:
@@ -14,7 +15,7 @@ def iso(value: datetime | None) -> str | None:
     return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def session_json(session: InterviewSession) -> dict[str, Any]:
+def session_json(session: SessionRow) -> dict[str, Any]:
     return {
         "id": str(session.id),
         "title": session.title,
@@ -30,7 +31,7 @@ def session_json(session: InterviewSession) -> dict[str, Any]:
     }
 
 
-def candidate_session_json(session: InterviewSession) -> dict[str, Any]:
+def candidate_session_json(session: SessionRow) -> dict[str, Any]:
     """What a candidate may see: no owner, no invites."""
     data = session_json(session)
     del data["owner"]
