@@ -6,10 +6,10 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from . import persistence, rest
+from . import persistence, rest, rooms
 from .common import Result, print_table, save
 
-SUITES = {"persistence": persistence.run, "rest": rest.run}
+SUITES = {"persistence": persistence.run, "rest": rest.run, "rooms": rooms.run}
 
 
 def main() -> None:

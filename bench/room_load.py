@@ -1,0 +1,126 @@
+"""A load-generator process for the rooms benchmark.
+
+`python -m bench.room_load SPEC.json OUT.json`: SPEC lists room URLs and headers. Each room
+gets three pycrdt clients; the first types one character every 1/rate seconds, the other
+two record, for every character, the time from the keystroke to its arrival (edit→peer
+latency). Typist and peers share this process, hence one clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import sys
+import time
+from typing import Any
+
+from pycrdt import Doc, Provider, Text
+from tornado.httpclient import HTTPRequest
+from tornado.websocket import websocket_connect
+
+from devinterview_jupyter.testing import WebSocketChannel
+
+
+async def room(
+    url: str,
+    headers: dict[str, str],
+    rate: float,
+    duration: float,
+    latencies: list[float],
+    ready: asyncio.Event,
+    go: asyncio.Event,
+    counts: list[int],
+) -> None:
+    sent: list[float] = []
+    docs: list[Doc[Any]] = []
+    conns = []
+    providers = []
+    for _ in range(3):
+        doc: Doc[Any] = Doc()
+        doc["source"] = Text()
+        conn = await websocket_connect(HTTPRequest(url, headers=headers, request_timeout=60))
+        provider = Provider(doc, WebSocketChannel(conn, url))
+        docs.append(doc)
+        conns.append(conn)
+        providers.append(provider)
+    tasks = [asyncio.ensure_future(p.start()) for p in providers]
+    for p in providers:
+        await p.synced.wait()
+    base = len(docs[0].get("source", type=Text))
+    subscriptions: list[Any] = []
+
+    loop = asyncio.get_running_loop()
+    for peer in docs[1:]:
+        seen = [base]
+
+        def check(peer: Doc[Any] = peer, seen: list[int] = seen) -> None:
+            now = time.perf_counter()
+            length = len(peer.get("source", type=Text))
+            for i in range(seen[0], length):
+                k = i - base
+                if 0 <= k < len(sent):
+                    latencies.append((now - sent[k]) * 1000)
+            seen[0] = max(seen[0], length)
+
+        # Reading the document inside its own observer is not allowed: look right after.
+        # Keep the subscription: pycrdt drops the callback with it.
+        subscriptions.append(peer.observe(lambda _e, check=check: loop.call_soon(check)))
+
+    ready.set()
+    await go.wait()
+    await asyncio.sleep(random.random() / rate)
+    text = docs[0].get("source", type=Text)
+    end = time.perf_counter() + duration
+    while time.perf_counter() < end:
+        sent.append(time.perf_counter())
+        text += "x"
+        counts[0] += 1
+        await asyncio.sleep(1 / rate)
+    await asyncio.sleep(1.0)  # let the last keystrokes arrive
+    for p in providers:
+        await p.stop()
+    for t in tasks:
+        t.cancel()
+    for c in conns:
+        c.close()
+
+
+async def main(spec_path: str, out_path: str) -> None:
+    spec = json.loads(open(spec_path).read())  # noqa: ASYNC230, SIM115
+    latencies: list[float] = []
+    counts = [0]
+    go = asyncio.Event()
+    readies = []
+    jobs = []
+    for url in spec["urls"]:
+        ready = asyncio.Event()
+        readies.append(ready)
+        jobs.append(
+            asyncio.ensure_future(
+                room(
+                    url,
+                    spec["headers"],
+                    spec["rate"],
+                    spec["duration"],
+                    latencies,
+                    ready,
+                    go,
+                    counts,
+                )
+            )
+        )
+    await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 120)
+    # Tell the coordinator everyone is connected, then wait for its go (a file appears).
+    with open(out_path + ".ready", "w") as f:  # noqa: ASYNC230
+        f.write("ready")
+    while not __import__("os").path.exists(spec["go_file"]):  # noqa: ASYNC110
+        await asyncio.sleep(0.05)
+    go.set()
+    await asyncio.gather(*jobs)
+    with open(out_path, "w") as f:  # noqa: ASYNC230
+        json.dump({"latencies_ms": latencies, "keystrokes": counts[0]}, f)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], sys.argv[2]))

@@ -1,0 +1,234 @@
+"""Rooms under load: N concurrent interviews x 3 pycrdt clients (one typist at 5 keys/s),
+generated from separate processes. Edit->peer latency, updates/s, server CPU and memory,
+and capacity (the most interviews with p99 <= 50 ms). Baselines in the same run: bare
+pycrdt-websocket (no auth, policy or storage) and the Node reference y-websocket server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from devinterview_jupyter.testing import free_port, live_server
+
+from .common import Result, percentile, scratch_postgres
+
+HERE = Path(__file__).parent
+RATE = 5.0
+P99_TARGET_MS = 50.0
+
+
+@dataclass
+class Target:
+    name: str
+    pid: int
+    headers: dict[str, str]
+    rooms: Callable[[int], list[str]]
+
+
+@contextmanager
+def _process(cmd: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[int]:
+    out = log.open("w")
+    proc = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(log.read_text())
+            try:
+                with psutil_connection_check(port):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{cmd[0]} did not listen on {port}") from None
+                time.sleep(0.1)
+        yield proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        out.close()
+
+
+@contextmanager
+def psutil_connection_check(port: int) -> Iterator[None]:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=1):
+        yield
+
+
+@contextmanager
+def ours(workdir: Path) -> Iterator[Target]:
+    with scratch_postgres() as url, live_server(url, workdir / "ours") as server:
+
+        def rooms(n: int) -> list[str]:
+            made = [server.request("POST", "sessions", {"title": f"load {i}"}) for i in range(n)]
+            return [server.room_url(s["id"]) for s in made]  # type: ignore[index]
+
+        yield Target("ours", server.process.pid, server.auth, rooms)  # type: ignore[union-attr]
+
+
+@contextmanager
+def bare_pycrdt(workdir: Path) -> Iterator[Target]:
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bench.bare_pycrdt_server:app",
+        "--port",
+        str(port),
+        "--ws",
+        "websockets",
+        "--log-level",
+        "warning",
+    ]
+    env = {"PYTHONPATH": str(HERE.parent)}
+    with _process(cmd, env, port, workdir / "bare.log") as pid:
+        counter = iter(range(10**9))
+        yield Target(
+            "pycrdt-websocket",
+            pid,
+            {},
+            lambda n: [f"ws://127.0.0.1:{port}/room-{next(counter)}" for _ in range(n)],
+        )
+
+
+@contextmanager
+def node_reference(workdir: Path) -> Iterator[Target]:
+    server = HERE / "node" / "node_modules" / "y-websocket" / "bin" / "server.js"
+    if not server.exists():
+        raise RuntimeError("run `jlpm install` in bench/node first (make bench does)")
+    port = free_port()
+    env = {"HOST": "127.0.0.1", "PORT": str(port)}
+    with _process(["node", str(server)], env, port, workdir / "node.log") as pid:
+        counter = iter(range(10**9))
+        yield Target(
+            "node y-websocket",
+            pid,
+            {},
+            lambda n: [f"ws://127.0.0.1:{port}/room-{next(counter)}" for _ in range(n)],
+        )
+
+
+def load(target: Target, n: int, duration: float, workdir: Path) -> dict[str, float]:
+    urls = target.rooms(n)
+    server = psutil.Process(target.pid)
+    rss_before = server.memory_info().rss
+    generators = 1 if n <= 50 else 2
+    go = workdir / f"go-{target.name}-{n}"
+    procs, outs = [], []
+    for g in range(generators):
+        spec = workdir / f"spec-{target.name}-{n}-{g}.json"
+        out = workdir / f"out-{target.name}-{n}-{g}.json"
+        spec.write_text(
+            json.dumps(
+                {
+                    "urls": urls[g::generators],
+                    "headers": target.headers,
+                    "rate": RATE,
+                    "duration": duration,
+                    "go_file": str(go),
+                }
+            )
+        )
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "bench.room_load", str(spec), str(out)], cwd=HERE.parent
+            )
+        )
+        outs.append(out)
+    while not all(Path(str(o) + ".ready").exists() for o in outs):
+        if any(p.poll() not in (None, 0) for p in procs):
+            raise RuntimeError("a load generator failed")
+        time.sleep(0.1)
+    server.cpu_percent(None)
+    go.write_text("go")
+    cpu, rss = [], []
+    while any(p.poll() is None for p in procs):
+        time.sleep(0.5)
+        cpu.append(server.cpu_percent(None))
+        rss.append(server.memory_info().rss)
+    latencies: list[float] = []
+    keys = 0
+    for out in outs:
+        data = json.loads(out.read_text())
+        latencies += data["latencies_ms"]
+        keys += data["keystrokes"]
+    time.sleep(0.5)
+    return {
+        "p50": percentile(latencies, 50),
+        "p95": percentile(latencies, 95),
+        "p99": percentile(latencies, 99),
+        "updates_per_s": keys / duration,
+        "delivered": len(latencies),
+        "expected": 2 * keys,
+        "cpu_percent": sum(cpu) / max(len(cpu), 1),
+        "rss_mb": max(rss) / 2**20,
+        "kb_per_room": (server.memory_info().rss - rss_before) / 1024 / n,
+    }
+
+
+def run(workdir: Path, quick: bool = False) -> list[Result]:
+    levels = [5, 20] if quick else [25, 50, 100, 200]
+    duration = 4.0 if quick else 15.0
+    figures: dict[str, dict[int, dict[str, float]]] = {}
+    for starter in (ours, bare_pycrdt, node_reference):
+        with starter(workdir) as target:
+            for n in levels:
+                print(f"  {target.name}: {n} interviews", flush=True)
+                figures.setdefault(target.name, {})[n] = load(target, n, duration, workdir)
+    results: list[Result] = []
+    for n in levels:
+        o, node = figures["ours"][n], figures["node y-websocket"][n]
+        bare = figures["pycrdt-websocket"][n]
+        results.append(
+            Result(
+                "rooms",
+                f"edit->peer p99, {n} interviews x 3",
+                "ms",
+                o["p99"],
+                node["p99"],
+                "node y-websocket",
+                f"<= {P99_TARGET_MS:.0f} ms" if n == 200 else "",
+                detail={"ours": o, "node": node, "pycrdt-websocket": bare},
+            )
+        )
+    capacity = {
+        name: max([n for n, f in per.items() if f["p99"] <= P99_TARGET_MS], default=0)
+        for name, per in figures.items()
+    }
+    results.append(
+        Result(
+            "rooms",
+            f"capacity (interviews at p99 <= {P99_TARGET_MS:.0f} ms, of {levels})",
+            "rooms",
+            capacity["ours"],
+            capacity["node y-websocket"],
+            "node y-websocket",
+            "ratio >= 1.0",
+            higher_is_better=True,
+            detail={"pycrdt-websocket": capacity["pycrdt-websocket"]},
+        )
+    )
+    top = levels[-1]
+    results.append(
+        Result(
+            "rooms",
+            f"server memory per loaded room ({top} rooms)",
+            "kB",
+            figures["ours"][top]["kb_per_room"],
+            figures["node y-websocket"][top]["kb_per_room"],
+            "node y-websocket",
+            "<= 200 kB",
+        )
+    )
+    return results
