@@ -78,7 +78,18 @@ class DbCurrentApp(_DbCommand):
         print(f"{redact_url(url)}: at {current}, newest {head} ({state})")
 
 
-class DbApp(JupyterApp):
+class _CommandGroup(JupyterApp):
+    """A command that only dispatches to its subcommands."""
+
+    def start(self) -> None:
+        if self.subapp is None:
+            self.print_subcommands()
+            self.exit(1)
+        else:
+            self.subapp.start()
+
+
+class DbApp(_CommandGroup):
     name = "jupyter-devinterview-db"
     description = "Manage the DevInterview database schema."
     subcommands = {
@@ -86,26 +97,12 @@ class DbApp(JupyterApp):
         "current": (DbCurrentApp, DbCurrentApp.description),
     }
 
-    def start(self) -> None:
-        if self.subapp is None:
-            self.print_subcommands()
-            self.exit(1)
-        else:
-            self.subapp.start()
 
-
-class DevInterviewCLI(JupyterApp):
+class DevInterviewCLI(_CommandGroup):
     name = "jupyter-devinterview"
     version = __version__
     description = "DevInterview for Jupyter command line."
     subcommands = {"db": (DbApp, DbApp.description)}
-
-    def start(self) -> None:
-        if self.subapp is None:
-            self.print_subcommands()
-            self.exit(1)
-        else:
-            self.subapp.start()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -121,18 +121,22 @@ class DevInterviewMixin(_HandlerBase):
             return None
         return Interviewer(name=getattr(user, "name", None) or user.username)
 
-    async def caller(self, resource: str) -> Caller:
-        """The interviewer (authorised for ``resource``) or the candidate making this request."""
+    async def caller(
+        self, resource: str, action: str = "read", fallback_token: str | None = None
+    ) -> Caller:
+        """The interviewer (authorised for ``action`` on ``resource``) or the candidate
+        making this request; ``fallback_token`` is a candidate token from elsewhere (a
+        query parameter) used when no header or cookie carries one."""
         interviewer = self.interviewer()
         if interviewer is not None:
-            allowed = self.authorizer.is_authorized(self, self.current_user, "read", resource)
+            allowed = self.authorizer.is_authorized(self, self.current_user, action, resource)
             if inspect.isawaitable(allowed):
                 allowed = await allowed
             if not allowed:
                 raise ApiError(403, "not authorised for this resource", "forbidden")
             return interviewer
-        token = self.candidate_token()
-        if token is None:
+        token = self.candidate_token() or fallback_token
+        if not token:
             raise ApiError(401, "authentication required", "unauthenticated")
         async with self.database.session() as db:
             try:

@@ -18,7 +18,7 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from ..api.base import DevInterviewMixin, parse_uuid
-from ..auth import RESOURCE_ROOMS, InviteRejected, resolve_invite
+from ..auth import RESOURCE_ROOMS, Candidate
 from ..errors import ApiError
 from .manager import Room
 from .protocol import MalformedFrame, parse_frame
@@ -52,28 +52,15 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
                 self.devinterview.rooms.release(self.room, self)
 
     async def _authenticate(self, session_id: uuid.UUID) -> str:
-        interviewer = self.interviewer()
-        if interviewer is not None:
-            allowed = self.authorizer.is_authorized(
-                self, self.current_user, "write", RESOURCE_ROOMS
-            )
-            if asyncio.iscoroutine(allowed):
-                allowed = await allowed
-            if not allowed:
-                raise ApiError(403, "not authorised for interview rooms", "forbidden")
-            return "interviewer"
-        token = self.candidate_token() or self.get_query_argument("candidate_token", None)
-        if not token:
-            raise ApiError(401, "authentication required", "unauthenticated")
-        async with self.database.session() as db:
-            try:
-                invite, _session = await resolve_invite(db, token)
-            except InviteRejected as e:
-                raise ApiError(401, e.message, e.reason) from e
-        if invite.session_id != session_id:
-            raise ApiError(403, "this invite is for another interview", "forbidden")
-        self.invite_id = invite.id
-        return "candidate"
+        caller = await self.caller(
+            RESOURCE_ROOMS, "write", self.get_query_argument("candidate_token", None)
+        )
+        if isinstance(caller, Candidate):
+            if caller.session_id != session_id:
+                raise ApiError(403, "this invite is for another interview", "forbidden")
+            self.invite_id = caller.invite_id
+            return "candidate"
+        return "interviewer"
 
     def check_origin(self, origin_to_satisfy_tornado: str = "") -> bool:
         """Same origin, or an origin listed in DevInterviewApp.allowed_origins."""
