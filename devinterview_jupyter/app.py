@@ -80,8 +80,9 @@ class DevInterviewApp(ExtensionApp):
     allowed_origins = List(
         Unicode(),
         default_value=[],
-        help="""Origins, besides the server's own, whose pages may open interview rooms
-        (e.g. a candidate page on a static host: `https://interviews.example.com`).""",
+        help="""Origins, besides the server's own, whose pages may open interview rooms and
+        call the candidate endpoints (join, me, own session, time) with CORS, e.g. a
+        candidate page on a static host: `https://interviews.example.com`.""",
     ).tag(config=True)
 
     room_max_frame_bytes = Int(
@@ -136,6 +137,10 @@ class DevInterviewApp(ExtensionApp):
         if not 1 <= value <= 43200:
             raise ValueError("invite_expiry_minutes must be between 1 and 43200")
         return value
+
+    def origin_allowed(self, origin: str) -> bool:
+        """Whether a page on ``origin`` (another than the server's own) may use the API."""
+        return origin.rstrip("/").lower() in {o.rstrip("/").lower() for o in self.allowed_origins}
 
     def resolved_database_url(self) -> str:
         # Reading the trait runs the @default and then the @validate normalisation.

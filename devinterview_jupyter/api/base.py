@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from http.client import responses
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
@@ -147,6 +148,49 @@ class DevInterviewMixin(_HandlerBase):
 
 
 class DevInterviewHandler(DevInterviewMixin, ExtensionHandlerMixin, APIHandler):
+    # Endpoints a candidate page on another origin (listed in allowed_origins) may call,
+    # with its invite token as a bearer header; never with cookies.
+    candidate_cors = False
+
+    def _cors_origin(self) -> str | None:
+        origin = self.request.headers.get("Origin")
+        if self.candidate_cors and origin and self.devinterview.origin_allowed(origin):
+            return origin
+        return None
+
+    def check_origin(self, origin_to_satisfy_tornado: str = "") -> bool:
+        if self._cors_origin() is not None:
+            return True
+        return super().check_origin(origin_to_satisfy_tornado)
+
+    def set_cors_headers(self) -> None:
+        origin = self._cors_origin()
+        if origin is None:
+            super().set_cors_headers()
+            return
+        self.set_header("Access-Control-Allow-Origin", origin)
+        self.add_header("Vary", "Origin")
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        # send_error() cleared the headers; a cross-origin page must still read the reason.
+        if self._cors_origin() is not None:
+            self.set_cors_headers()
+        super().write_error(status_code, **kwargs)
+
+    @allow_unauthenticated
+    def options(self, *args: Any, **kwargs: Any) -> None:
+        origin = self._cors_origin()
+        if origin is None:
+            super().options(*args, **kwargs)
+            return
+        self.set_header("Access-Control-Allow-Origin", origin)
+        self.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+        self.set_header("Access-Control-Allow-Headers", "authorization, content-type")
+        self.set_header("Access-Control-Max-Age", "600")
+        self.add_header("Vary", "Origin")
+        self.set_status(204)
+        self.finish()
+
     def check_xsrf_cookie(self) -> None:
         # Without a Jupyter identity there is no ambient credential to ride on: candidates
         # authenticate with a bearer token or a SameSite=Strict cookie and only read.
@@ -166,6 +210,9 @@ def interviewer_only(method: F) -> F:
             raise ApiError(401, "authentication required", "unauthenticated")
         return await method(self, *args, **kwargs)
 
+    # Tell Jupyter this endpoint authenticates (as @web.authenticated would), so servers
+    # that refuse anonymous access keep refusing it here too, and do not warn.
+    setattr(wrapper, "__allow_unauthenticated", False)
     return wrapper  # type: ignore[return-value]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timezone
 
+from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.utils import url_path_join
 
 from .. import sessions as ops
@@ -16,6 +17,10 @@ from .serialize import candidate_session_json
 class JoinHandler(DevInterviewHandler):
     """Anyone may call it; the invite token in the body is the credential."""
 
+    candidate_cors = True
+
+    # Candidates have no Jupyter identity, even on servers that refuse anonymous access.
+    @allow_unauthenticated
     async def post(self) -> None:
         data = self.body_json("JoinRequest")
         async with self.database.session() as db:
@@ -42,6 +47,10 @@ class JoinHandler(DevInterviewHandler):
 
 
 class MeHandler(DevInterviewHandler):
+    candidate_cors = True
+
+    # Candidates have no Jupyter identity, even on servers that refuse anonymous access.
+    @allow_unauthenticated
     async def get(self) -> None:
         caller = await self.caller(RESOURCE_API)
         if isinstance(caller, Candidate):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jupyter_server.auth.decorator import authorized
+from jupyter_server.auth.decorator import allow_unauthenticated, authorized
 
 from .. import sessions as ops
 from ..auth import RESOURCE_API, RESOURCE_ROOMS
@@ -14,6 +14,10 @@ from .base import DevInterviewHandler, interviewer_only, parse_uuid
 class TimeHandler(DevInterviewHandler):
     """Interviewers and candidates read the server clock to correct their offset."""
 
+    candidate_cors = True
+
+    # Candidates have no Jupyter identity, even on servers that refuse anonymous access.
+    @allow_unauthenticated
     async def get(self) -> None:
         await self.caller(RESOURCE_API)
         self.set_header("Cache-Control", "no-store")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 
-from jupyter_server.auth.decorator import authorized
+from jupyter_server.auth.decorator import allow_unauthenticated, authorized
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import sessions as ops
@@ -65,8 +65,11 @@ class SessionsHandler(DevInterviewHandler):
 
 
 class SessionHandler(DevInterviewHandler):
+    candidate_cors = True
     auth_resource = RESOURCE_SESSIONS
 
+    # Candidates have no Jupyter identity, even on servers that refuse anonymous access.
+    @allow_unauthenticated
     async def get(self, session_id: str) -> None:
         sid = parse_uuid(session_id, "session id")
         caller = await self.caller(RESOURCE_SESSIONS)
