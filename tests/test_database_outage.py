@@ -146,3 +146,34 @@ async def test_black_hole_database_answers_503_instead_of_hanging(api, relay):
     await relay.set("down")
     await relay.set("up")
     await until_status(api, 200)
+
+
+async def test_room_edits_during_an_outage_are_stored_once_it_is_back(
+    api, relay, devinterview_app, jp_http_port, jp_base_url
+):
+    from pycrdt import Text
+
+    from devinterview_jupyter.rooms.document import new_document
+    from devinterview_jupyter.rooms.store import SQLYStore
+    from tests.yclient import synced_doc, text, until
+
+    await relay.set("up")
+    await until_status(api, 200)
+    session = (await api("POST", "sessions", {"title": "outage"})).json
+    url = f"ws://127.0.0.1:{jp_http_port}{jp_base_url}devinterview/api/rooms/{session['id']}"
+    headers = {"Authorization": f"token {api.server_token}"}
+    async with synced_doc(url, headers) as doc, synced_doc(url, headers) as peer:
+        doc.get("source", type=Text).insert(0, "before ")
+        await until(lambda: text(peer) == "before ")
+        await relay.set("down")
+        doc.get("source", type=Text).insert(7, "during")
+        # Editing carries on between clients while the database is away.
+        await until(lambda: text(peer) == "before during")
+        await asyncio.sleep(0.3)
+        await relay.set("up")
+        await until_status(api, 200)
+        await asyncio.wait_for(devinterview_app.rooms.writer.flush(), 30)
+
+    stored = new_document()
+    await SQLYStore(session["id"], writer=devinterview_app.rooms.writer).load_into(stored)
+    assert str(stored.get("source", type=Text)) == "before during"
