@@ -2,10 +2,15 @@ import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { clientPlugin } from './api/plugin';
 import { dashboardPlugin } from './dashboard/plugin';
+import { interviewPlugin } from './interview/plugin';
 
 /**
  * The plugins of the DevInterview extension.
  */
-const plugins: JupyterFrontEndPlugin<any>[] = [clientPlugin, dashboardPlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [
+  clientPlugin,
+  dashboardPlugin,
+  interviewPlugin
+];
 
 export default plugins;

@@ -1,5 +1,6 @@
 import type { ServerConnection } from '@jupyterlab/services';
 import { Token } from '@lumino/coreutils';
+import type { ISignal } from '@lumino/signaling';
 
 import type {
   IInviteCreate,
@@ -8,10 +9,13 @@ import type {
   IJoinResult,
   IListSessionsQuery,
   IMe,
+  IServerTime,
   ISession,
   ISessionCreate,
   ISessionList,
-  ISessionUpdate
+  ISessionUpdate,
+  ITimerState,
+  TimerAction
 } from './api/types';
 
 /**
@@ -25,6 +29,12 @@ export interface IDevInterviewClient {
    * The server settings the client sends its requests with.
    */
   readonly serverSettings: ServerConnection.ISettings;
+
+  /**
+   * Emitted with a session id after a request through this client changed
+   * that session (or created it).
+   */
+  readonly sessionsChanged: ISignal<IDevInterviewClient, string | null>;
 
   /**
    * List sessions, newest first.
@@ -88,6 +98,16 @@ export interface IDevInterviewClient {
    * Who the current user is for DevInterview.
    */
   me(): Promise<IMe>;
+
+  /**
+   * Drive the session's shared timer (interviewers only).
+   */
+  timer(sessionId: string, action: TimerAction): Promise<ITimerState>;
+
+  /**
+   * The server clock (`{now_ms}`), for clock-offset correction.
+   */
+  serverTime(): Promise<IServerTime>;
 }
 
 /**

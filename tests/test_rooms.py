@@ -386,3 +386,25 @@ async def test_awareness_still_flows_after_terminate(api, room_url, interviewer)
     assert (await asyncio.wait_for(relayed(), 20))[0] == 1
     sender.close()
     watcher.close()
+
+
+async def test_a_newcomer_learns_who_is_already_there(api, room_url, interviewer):
+    s = await create_session(api)
+    present = await open_ws(room_url(s["id"]), interviewer)
+    await present.read_message()
+    await present.write_message(awareness_frame(777, 1, '{"user": {"name": "Ada"}}'), binary=True)
+    await present.read_message()  # its own awareness, echoed
+
+    newcomer = await open_ws(room_url(s["id"]), interviewer)
+
+    async def first_awareness() -> bytes:
+        while True:
+            message = await newcomer.read_message()
+            assert message is not None
+            if message[0] == 1:
+                return message
+
+    # Nobody re-sends anything: the server itself tells the newcomer about Ada.
+    assert b"Ada" in await asyncio.wait_for(first_awareness(), 10)
+    present.close()
+    newcomer.close()

@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
+from pycrdt import create_awareness_message
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from ..api.base import DevInterviewMixin, parse_uuid
@@ -94,6 +95,13 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
 
     async def _serve(self, room: Room) -> None:
         try:
+            # pycrdt-websocket does not tell a newcomer who is already there (the reference
+            # y-websocket server does): send the known awareness states first.
+            awareness = room.yroom.awareness
+            others = [cid for cid in awareness.states if cid != awareness.client_id]
+            if others:
+                update = awareness.encode_awareness_update(others)
+                await self.send(create_awareness_message(update))
             await room.yroom.serve(self)
         finally:
             self.devinterview.rooms.release(room, self)

@@ -1,5 +1,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import type { ISignal } from '@lumino/signaling';
+import { Signal } from '@lumino/signaling';
 
 import type { IDevInterviewClient } from '../tokens';
 import { DevInterviewAPIError, ErrorMessages } from './errors';
@@ -10,10 +12,13 @@ import type {
   IJoinResult,
   IListSessionsQuery,
   IMe,
+  IServerTime,
   ISession,
   ISessionCreate,
   ISessionList,
-  ISessionUpdate
+  ISessionUpdate,
+  ITimerState,
+  TimerAction
 } from './types';
 
 /**
@@ -55,6 +60,14 @@ export class DevInterviewClient implements IDevInterviewClient {
   readonly serverSettings: ServerConnection.ISettings;
 
   /**
+   * Emitted after a request that changed a session succeeded (create,
+   * update, start, terminate, delete, timer).
+   */
+  get sessionsChanged(): ISignal<this, string | null> {
+    return this._sessionsChanged;
+  }
+
+  /**
    * The URL of an API path, e.g. `url('sessions', id)`.
    */
   url(...segments: string[]): string {
@@ -75,24 +88,38 @@ export class DevInterviewClient implements IDevInterviewClient {
     return this._request<ISession>('GET', ['sessions', id]);
   }
 
-  createSession(body: ISessionCreate): Promise<ISession> {
-    return this._request<ISession>('POST', ['sessions'], { body });
+  async createSession(body: ISessionCreate): Promise<ISession> {
+    const session = await this._request<ISession>('POST', ['sessions'], {
+      body
+    });
+    this._sessionsChanged.emit(session.id);
+    return session;
   }
 
   updateSession(id: string, body: ISessionUpdate): Promise<ISession> {
-    return this._request<ISession>('PATCH', ['sessions', id], { body });
+    return this._change(id, 'PATCH', ['sessions', id], { body });
   }
 
   startSession(id: string): Promise<ISession> {
-    return this._request<ISession>('POST', ['sessions', id, 'start']);
+    return this._change(id, 'POST', ['sessions', id, 'start']);
   }
 
   terminateSession(id: string): Promise<ISession> {
-    return this._request<ISession>('POST', ['sessions', id, 'terminate']);
+    return this._change(id, 'POST', ['sessions', id, 'terminate']);
   }
 
   async deleteSession(id: string): Promise<void> {
-    await this._request<void>('DELETE', ['sessions', id]);
+    await this._change<void>(id, 'DELETE', ['sessions', id]);
+  }
+
+  timer(id: string, action: TimerAction): Promise<ITimerState> {
+    return this._change(id, 'POST', ['sessions', id, 'timer'], {
+      body: { action }
+    });
+  }
+
+  serverTime(): Promise<IServerTime> {
+    return this._request<IServerTime>('GET', ['time']);
   }
 
   createInvite(
@@ -129,6 +156,20 @@ export class DevInterviewClient implements IDevInterviewClient {
 
   me(): Promise<IMe> {
     return this._request<IMe>('GET', ['me']);
+  }
+
+  /**
+   * Send a request that changes session `id`, then emit `sessionsChanged`.
+   */
+  private async _change<T>(
+    id: string,
+    method: Method,
+    segments: string[],
+    options: IRequestOptions = {}
+  ): Promise<T> {
+    const result = await this._request<T>(method, segments, options);
+    this._sessionsChanged.emit(id);
+    return result;
   }
 
   /**
@@ -195,6 +236,8 @@ export class DevInterviewClient implements IDevInterviewClient {
     }
     return data as T;
   }
+
+  private _sessionsChanged = new Signal<this, string | null>(this);
 }
 
 /**

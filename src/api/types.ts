@@ -75,6 +75,21 @@ export type IJoinResult = Schemas['JoinResult'];
 export type IMe = Schemas['Me'];
 
 /**
+ * The answer of `GET /time`: the server clock.
+ */
+export type IServerTime = Schemas['ServerTime'];
+
+/**
+ * An action on the shared timer (`POST /sessions/{id}/timer`).
+ */
+export type TimerAction = Schemas['TimerAction']['action'];
+
+/**
+ * The shared timer's state, as `POST /sessions/{id}/timer` answers it.
+ */
+export type ITimerState = Schemas['TimerState'];
+
+/**
  * The JSON body of every error answer.
  */
 export type IErrorBody = Schemas['Error'];

@@ -1,10 +1,17 @@
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { nullTranslator } from '@jupyterlab/translation';
 import type { Message } from '@lumino/messaging';
+import type { LabIcon } from '@jupyterlab/ui-components';
+import {
+  deleteIcon,
+  launchIcon,
+  linkIcon,
+  runIcon,
+  stopIcon
+} from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
-import { DevInterviewAPIError } from '../api/errors';
-import type { ISession } from '../api/types';
+import type { ISession, ISessionCreate, SessionStatus } from '../api/types';
 import type { IDevInterviewClient } from '../tokens';
 import {
   formatDuration,
@@ -22,8 +29,25 @@ const COLUMNS = [
   'language',
   'status',
   'created',
-  'duration'
+  'started',
+  'duration',
+  'actions'
 ] as const;
+
+/**
+ * The row actions, in order.
+ */
+type RowAction = 'open' | 'copy-link' | 'start' | 'terminate' | 'delete';
+
+/**
+ * The statuses the filter offers ('' = all).
+ */
+const FILTERS: ('' | SessionStatus)[] = [
+  '',
+  'scheduled',
+  'active',
+  'terminated'
+];
 
 /**
  * A panel listing the interview sessions (`GET /sessions`) in a table.
@@ -35,9 +59,30 @@ export class SessionsPanel extends Widget {
     this._trans = (options.translator ?? nullTranslator).load(
       'devinterview_jupyter'
     );
+    this._actions = options.actions ?? {};
     this.addClass('jp-DevInterview-dashboard');
     this._buildDOM();
     this.refreshIntervalSeconds = options.refreshIntervalSeconds ?? 0;
+    this._client.sessionsChanged.connect(this._onSessionsChanged, this);
+  }
+
+  /**
+   * The status filter ('' = all statuses).
+   */
+  get statusFilter(): '' | SessionStatus {
+    return this._filter;
+  }
+  set statusFilter(value: '' | SessionStatus) {
+    this._filter = value;
+    this._filterSelect.value = value;
+    void this.refresh();
+  }
+
+  /**
+   * The last informational message (e.g. "link copied"), or `null`.
+   */
+  get message(): string | null {
+    return this._message;
   }
 
   /**
@@ -98,11 +143,83 @@ export class SessionsPanel extends Widget {
     return this._pending;
   }
 
+  /**
+   * Run one row action on a session (what the row buttons do).
+   */
+  async runAction(action: RowAction, session: ISession): Promise<void> {
+    const trans = this._trans;
+    const actions = this._actions;
+    try {
+      switch (action) {
+        case 'open':
+          await actions.open?.(session);
+          return;
+        case 'copy-link': {
+          const invite = await this._client.createInvite(session.id);
+          await (actions.copy ?? defaultCopy)(invite.url);
+          this._setMessage(trans.__('Candidate link copied: %1', invite.url));
+          return;
+        }
+        case 'start':
+          await this._client.startSession(session.id);
+          return;
+        case 'terminate': {
+          const ok = await (actions.confirm ?? (() => Promise.resolve(true)))(
+            trans.__('Terminate "%1"?', session.title),
+            trans.__(
+              'The interview ends for everyone, its duration is stored and its room becomes read-only.'
+            ),
+            trans.__('Terminate')
+          );
+          if (ok) {
+            await this._client.terminateSession(session.id);
+          }
+          return;
+        }
+        case 'delete': {
+          const ok = await (actions.confirm ?? (() => Promise.resolve(true)))(
+            trans.__('Delete "%1"?', session.title),
+            trans.__(
+              'The session, its invites and its room are deleted for good.'
+            ),
+            trans.__('Delete')
+          );
+          if (ok) {
+            await this._client.deleteSession(session.id);
+          }
+          return;
+        }
+      }
+    } catch (error) {
+      this._error = error instanceof Error ? error.message : String(error);
+      this._render();
+    }
+  }
+
+  /**
+   * Ask for and create a new session (what the New session button does).
+   */
+  async createSession(): Promise<ISession | null> {
+    const body = await this._actions.askNewSession?.();
+    if (!body) {
+      return null;
+    }
+    try {
+      const session = await this._client.createSession(body);
+      return session;
+    } catch (error) {
+      this._error = error instanceof Error ? error.message : String(error);
+      this._render();
+      return null;
+    }
+  }
+
   dispose(): void {
     if (this.isDisposed) {
       return;
     }
     this.refreshIntervalSeconds = 0;
+    this._client.sessionsChanged.disconnect(this._onSessionsChanged, this);
     super.dispose();
   }
 
@@ -111,19 +228,35 @@ export class SessionsPanel extends Widget {
     void this.refresh();
   }
 
+  private _onSessionsChanged(): void {
+    // A change during a refresh needs one more refresh after it.
+    const pending = this._pending;
+    if (pending) {
+      void pending.then(() => this.refresh());
+    } else {
+      void this.refresh();
+    }
+  }
+
+  private _setMessage(message: string | null): void {
+    this._message = message;
+    this._messageNode.textContent = message ?? '';
+    this._messageNode.hidden = message === null;
+  }
+
   private async _load(): Promise<void> {
     this.node.setAttribute('aria-busy', 'true');
     this._refreshButton.disabled = true;
     try {
-      const page = await this._client.listSessions({ limit: 200 });
+      const page = await this._client.listSessions({
+        limit: 200,
+        status: this._filter || undefined
+      });
       this._sessions = page.items;
       this._total = page.total;
       this._error = null;
     } catch (error) {
-      this._error =
-        error instanceof DevInterviewAPIError || error instanceof Error
-          ? error.message
-          : String(error);
+      this._error = error instanceof Error ? error.message : String(error);
     } finally {
       if (!this.isDisposed) {
         this.node.removeAttribute('aria-busy');
@@ -155,7 +288,44 @@ export class SessionsPanel extends Widget {
       void this.refresh();
     });
 
-    header.append(title, this._summary, this._refreshButton);
+    this._filterSelect = document.createElement('select');
+    this._filterSelect.className = 'jp-DevInterview-statusFilter';
+    this._filterSelect.setAttribute('aria-label', trans.__('Filter by status'));
+    for (const status of FILTERS) {
+      const option = document.createElement('option');
+      option.value = status;
+      option.textContent = status
+        ? formatStatus(status, trans)
+        : trans.__('All statuses');
+      this._filterSelect.appendChild(option);
+    }
+    this._filterSelect.addEventListener('change', () => {
+      this.statusFilter = this._filterSelect.value as '' | SessionStatus;
+    });
+
+    const createButton = document.createElement('button');
+    createButton.type = 'button';
+    createButton.className =
+      'jp-mod-styled jp-mod-accept jp-DevInterview-createButton';
+    createButton.textContent = trans.__('New session');
+    createButton.title = trans.__('Create an interview session');
+    createButton.hidden = !this._actions.askNewSession;
+    createButton.addEventListener('click', () => {
+      void this.createSession();
+    });
+
+    header.append(
+      title,
+      this._summary,
+      this._filterSelect,
+      createButton,
+      this._refreshButton
+    );
+
+    this._messageNode = document.createElement('div');
+    this._messageNode.className = 'jp-DevInterview-message';
+    this._messageNode.setAttribute('role', 'status');
+    this._messageNode.hidden = true;
 
     this._errorNode = document.createElement('div');
     this._errorNode.className = 'jp-DevInterview-error';
@@ -170,7 +340,9 @@ export class SessionsPanel extends Widget {
       language: trans.__('Language'),
       status: trans.__('Status'),
       created: trans.__('Created'),
-      duration: trans.__('Duration (min)')
+      started: trans.__('Started'),
+      duration: trans.__('Duration (min)'),
+      actions: trans.__('Actions')
     };
     const headRow = table.createTHead().insertRow();
     for (const column of COLUMNS) {
@@ -182,7 +354,7 @@ export class SessionsPanel extends Widget {
     }
     this._body = table.createTBody();
 
-    this.node.append(header, this._errorNode, table);
+    this.node.append(header, this._errorNode, this._messageNode, table);
     this._render();
   }
 
@@ -236,11 +408,52 @@ export class SessionsPanel extends Widget {
 
     const created = add('created', formatTimestamp(session.created_at));
     created.title = session.created_at;
+    const started = add('started', formatTimestamp(session.started_at));
+    started.title = session.started_at ?? '';
     add('duration', formatDuration(session.duration_minutes));
+
+    const cell = add('actions', '');
+    const actions = document.createElement('div');
+    actions.className = 'jp-DevInterview-rowActions';
+    cell.appendChild(actions);
+    const button = (action: RowAction, icon: LabIcon, label: string) => {
+      const node = document.createElement('button');
+      node.type = 'button';
+      node.className = 'jp-DevInterview-rowButton';
+      node.dataset.action = action;
+      node.title = label;
+      node.setAttribute('aria-label', label);
+      icon.element({ container: node, tag: 'span', elementSize: 'normal' });
+      node.addEventListener('click', () => {
+        void this.runAction(action, session);
+      });
+      actions.appendChild(node);
+      return node;
+    };
+    const ended = session.status === 'terminated';
+    button('open', launchIcon, trans.__('Open the interview'));
+    button(
+      'copy-link',
+      linkIcon,
+      trans.__('Copy a candidate link (creates an invite)')
+    ).disabled = ended;
+    button('start', runIcon, trans.__('Start the interview')).disabled =
+      session.status !== 'scheduled';
+    button(
+      'terminate',
+      stopIcon,
+      trans.__('Terminate: end the interview for everyone')
+    ).disabled = ended;
+    button('delete', deleteIcon, trans.__('Delete the session'));
     return row;
   }
 
   private _client: IDevInterviewClient;
+  private _actions: SessionsPanel.IActions;
+  private _filter: '' | SessionStatus = '';
+  private _message: string | null = null;
+  private _filterSelect!: HTMLSelectElement;
+  private _messageNode!: HTMLDivElement;
   private _trans: TranslationBundle;
   private _sessions: ISession[] = [];
   private _total = 0;
@@ -274,5 +487,51 @@ export namespace SessionsPanel {
      * Seconds between automatic refreshes while visible; 0 (default) = off.
      */
     refreshIntervalSeconds?: number;
+    /**
+     * What the UI around the panel does for it (dialogs, commands).
+     */
+    actions?: IActions;
   }
+
+  /**
+   * Hooks into the application: all optional.
+   */
+  export interface IActions {
+    /**
+     * Open a session's interview.
+     */
+    open?: (session: ISession) => Promise<unknown> | void;
+    /**
+     * Ask for a new session (the New session button shows only with it).
+     */
+    askNewSession?: () => Promise<ISessionCreate | null>;
+    /**
+     * Ask to confirm a destructive action (none: do it).
+     */
+    confirm?: (title: string, body: string, accept: string) => Promise<boolean>;
+    /**
+     * Copy text to the clipboard.
+     */
+    copy?: (text: string) => Promise<void> | void;
+  }
+}
+
+/**
+ * Copy text with the asynchronous clipboard API, else a hidden text area.
+ */
+async function defaultCopy(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return;
+  } catch {
+    // Not allowed (no focus, insecure origin): fall back below.
+  }
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.appendChild(area);
+  area.select();
+  document.execCommand('copy');
+  area.remove();
 }

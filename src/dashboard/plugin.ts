@@ -4,17 +4,26 @@ import type {
 } from '@jupyterlab/application';
 import { ILayoutRestorer } from '@jupyterlab/application';
 import {
+  Clipboard,
   ICommandPalette,
   MainAreaWidget,
   WidgetTracker
 } from '@jupyterlab/apputils';
+import { ILauncher } from '@jupyterlab/launcher';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { refreshIcon } from '@jupyterlab/ui-components';
 
+import type { Language } from '../api/types';
 import { devInterviewIcon } from '../icons';
+import {
+  CommandIDs as InterviewCommandIDs,
+  INTERVIEW_PLUGIN_ID
+} from '../interview/ids';
+import { isLanguage } from '../model/language';
 import { IDevInterviewClient } from '../tokens';
 import type { SessionsPanel } from './panel';
+import { DevInterviewSidebar } from './sidebar';
 
 /**
  * The command ids of the dashboard.
@@ -47,14 +56,21 @@ export const dashboardPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Adds the DevInterview dashboard listing interview sessions.',
   autoStart: true,
   requires: [IDevInterviewClient],
-  optional: [ITranslator, ICommandPalette, ISettingRegistry, ILayoutRestorer],
+  optional: [
+    ITranslator,
+    ICommandPalette,
+    ISettingRegistry,
+    ILayoutRestorer,
+    ILauncher
+  ],
   activate: (
     app: JupyterFrontEnd,
     client: IDevInterviewClient,
     translator: ITranslator | null,
     palette: ICommandPalette | null,
     settingRegistry: ISettingRegistry | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    launcher: ILauncher | null
   ): void => {
     translator = translator ?? nullTranslator;
     const trans = translator.load('devinterview_jupyter');
@@ -63,6 +79,7 @@ export const dashboardPlugin: JupyterFrontEndPlugin<void> = {
       namespace: 'devinterview-dashboard'
     });
     let refreshSeconds = DEFAULT_REFRESH_SECONDS;
+    let defaultLanguage: Language = 'python';
     let opening: Promise<MainAreaWidget<SessionsPanel>> | null = null;
 
     const createWidget = async (): Promise<MainAreaWidget<SessionsPanel>> => {
@@ -70,7 +87,22 @@ export const dashboardPlugin: JupyterFrontEndPlugin<void> = {
       const content = new SessionsPanel({
         client,
         translator: translator ?? undefined,
-        refreshIntervalSeconds: refreshSeconds
+        refreshIntervalSeconds: refreshSeconds,
+        actions: {
+          open: session =>
+            app.commands.execute(InterviewCommandIDs.openInterview, {
+              sessionId: session.id
+            }),
+          askNewSession: async () => {
+            const { askNewSession } = await import('./dialogs');
+            return askNewSession(trans, defaultLanguage);
+          },
+          confirm: async (title, body, accept) => {
+            const { confirmAction } = await import('./dialogs');
+            return confirmAction(title, body, accept, trans);
+          },
+          copy: text => Clipboard.copyToSystem(text)
+        }
       });
       const widget = new MainAreaWidget({ content });
       widget.id = DASHBOARD_ID;
@@ -117,6 +149,18 @@ export const dashboardPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    if (launcher) {
+      launcher.add({ command: CommandIDs.openDashboard, category, rank: 1 });
+    }
+
+    const sidebar = new DevInterviewSidebar({
+      commands: app.commands,
+      trans,
+      openCommand: CommandIDs.openDashboard
+    });
+    app.shell.add(sidebar, 'left', { rank: 900 });
+    restorer?.add(sidebar, sidebar.id);
+
     if (palette) {
       palette.addItem({ command: CommandIDs.openDashboard, category });
       palette.addItem({ command: CommandIDs.refreshDashboard, category });
@@ -150,6 +194,17 @@ export const dashboardPlugin: JupyterFrontEndPlugin<void> = {
             reason
           );
         });
+      settingRegistry
+        .load(INTERVIEW_PLUGIN_ID)
+        .then(settings => {
+          const read = () => {
+            const value = settings.get('defaultLanguage').composite;
+            defaultLanguage = isLanguage(value) ? value : 'python';
+          };
+          read();
+          settings.changed.connect(read);
+        })
+        .catch(() => undefined);
     }
   }
 };

@@ -159,4 +159,71 @@ test.describe('Interview dashboard', () => {
       /^\d+\.\d$/
     );
   });
+
+  test('opens from the launcher and the sidebar; filters, copies a link, starts and deletes', async ({
+    page
+  }) => {
+    // The launcher card.
+    const card = page.locator('.jp-LauncherCard', {
+      hasText: 'Open Interview Dashboard'
+    });
+    await card.scrollIntoViewIfNeeded();
+    await expect(card).toBeVisible();
+    await card.click();
+    await expect(page.locator(DASHBOARD)).toBeVisible();
+
+    // The left sidebar entry.
+    await page.locator('.jp-SideBar [data-id="devinterview-sidebar"]').click();
+    await expect(page.locator('#devinterview-sidebar')).toBeVisible();
+    await page
+      .locator('#devinterview-sidebar .jp-DevInterview-sidebarOpen')
+      .click();
+    await expect(page.locator(DASHBOARD)).toBeVisible();
+
+    const scheduled = await createSession(page, `UI filter ${Date.now()}`);
+    const ended = await createSession(page, `UI ended ${Date.now()}`);
+    await postAction(page, ended.id, 'terminate');
+    await page.locator(`${DASHBOARD} .jp-DevInterview-refreshButton`).click();
+    await expect(row(page, scheduled.id)).toBeVisible();
+    await expect(row(page, ended.id)).toBeVisible();
+
+    // Filter by status.
+    const filter = page.locator(`${DASHBOARD} .jp-DevInterview-statusFilter`);
+    await filter.selectOption('terminated');
+    await expect(row(page, scheduled.id)).toHaveCount(0);
+    await expect(row(page, ended.id)).toBeVisible();
+    await filter.selectOption('');
+    await expect(row(page, scheduled.id)).toBeVisible();
+
+    // Copy candidate link: creates an invite and shows its URL.
+    await row(page, scheduled.id)
+      .locator('button[data-action="copy-link"]')
+      .click();
+    await expect(
+      page.locator(`${DASHBOARD} .jp-DevInterview-message`)
+    ).toContainText('#token=');
+
+    // Start: the row refreshes itself to active, with a start time.
+    await row(page, scheduled.id)
+      .locator('button[data-action="start"]')
+      .click();
+    await expect(
+      row(page, scheduled.id).locator('td[data-column="status"]')
+    ).toHaveText('active');
+    await expect(
+      row(page, scheduled.id).locator('td[data-column="started"]')
+    ).not.toHaveText('');
+
+    // Delete asks first; cancel keeps the row, accept removes it.
+    await row(page, scheduled.id)
+      .locator('button[data-action="delete"]')
+      .click();
+    await page.locator('.jp-Dialog .jp-mod-reject').click();
+    await expect(row(page, scheduled.id)).toBeVisible();
+    await row(page, scheduled.id)
+      .locator('button[data-action="delete"]')
+      .click();
+    await page.locator('.jp-Dialog .jp-mod-warn').click();
+    await expect(row(page, scheduled.id)).toHaveCount(0);
+  });
 });

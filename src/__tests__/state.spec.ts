@@ -1,0 +1,109 @@
+/**
+ * State mapping: the connection state shown, the languages' MIME types and
+ * the participants' colours.
+ */
+import { connectionState } from '../model/connection';
+import { isLanguage, LANGUAGES, mimeTypeOf } from '../model/language';
+import { hexColor, interviewerUser } from '../interview/user';
+
+describe('connectionState', () => {
+  it('is connecting until the first sync', () => {
+    expect(
+      connectionState({
+        status: 'connecting',
+        synced: false,
+        everSynced: false
+      })
+    ).toBe('connecting');
+    expect(
+      connectionState({ status: 'connected', synced: false, everSynced: false })
+    ).toBe('connecting');
+    expect(
+      connectionState({
+        status: 'disconnected',
+        synced: false,
+        everSynced: false
+      })
+    ).toBe('connecting');
+  });
+
+  it('is connected when connected and synced', () => {
+    expect(
+      connectionState({ status: 'connected', synced: true, everSynced: true })
+    ).toBe('connected');
+  });
+
+  it('is offline, then reconnecting, after a lost connection', () => {
+    expect(
+      connectionState({
+        status: 'disconnected',
+        synced: false,
+        everSynced: true
+      })
+    ).toBe('offline');
+    expect(
+      connectionState({ status: 'connecting', synced: false, everSynced: true })
+    ).toBe('reconnecting');
+    expect(
+      connectionState({ status: 'connected', synced: false, everSynced: true })
+    ).toBe('reconnecting');
+  });
+});
+
+describe('connectionState after the session was deleted', () => {
+  it('is deleted whatever the socket does', () => {
+    expect(
+      connectionState({
+        status: 'disconnected',
+        synced: false,
+        everSynced: true,
+        deleted: true
+      })
+    ).toBe('deleted');
+  });
+});
+
+describe('languages', () => {
+  it('maps every session language to a highlighting MIME type', () => {
+    expect(LANGUAGES.map(mimeTypeOf)).toEqual([
+      'text/x-python',
+      'text/javascript',
+      'text/typescript',
+      'text/x-java',
+      'text/x-c++src',
+      'text/x-go',
+      'text/x-sql'
+    ]);
+    expect(mimeTypeOf('cobol')).toBe('text/plain');
+    expect(isLanguage('go')).toBe(true);
+    expect(isLanguage('constructor')).toBe(false);
+  });
+});
+
+describe('participant colours', () => {
+  it('keeps hex colours and expands short ones', () => {
+    expect(hexColor('#A1B2C3', 'x')).toBe('#a1b2c3');
+    expect(hexColor('#abc', 'x')).toBe('#aabbcc');
+  });
+
+  it('resolves a CSS variable, else picks a stable palette colour', () => {
+    document.body.style.setProperty('--jp-collaborator-color1', '#ffad8e');
+    expect(hexColor('var(--jp-collaborator-color1)', 'x')).toBe('#ffad8e');
+    const fallback = hexColor('var(--jp-unknown)', 'Grace');
+    expect(fallback).toMatch(/^#[0-9a-f]{6}$/);
+    expect(hexColor(undefined, 'Grace')).toBe(fallback);
+  });
+
+  it('builds the interviewer entry from the Jupyter identity', () => {
+    expect(
+      interviewerUser({
+        username: 'u1',
+        name: 'Ada',
+        display_name: 'Ada Lovelace',
+        initials: 'AL',
+        color: '#123456'
+      } as any)
+    ).toEqual({ name: 'Ada Lovelace', color: '#123456', role: 'interviewer' });
+    expect(interviewerUser(null).role).toBe('interviewer');
+  });
+});

@@ -1,0 +1,18 @@
+/**
+ * The command ids of the interview layout.
+ */
+export namespace CommandIDs {
+  export const openInterview = 'devinterview:open-interview';
+}
+
+/**
+ * The id of the interview plugin (and of its settings, `schema/interview.json`).
+ */
+export const INTERVIEW_PLUGIN_ID = 'devinterview-jupyter:interview';
+
+/**
+ * The id of an interview's widget in the main area.
+ */
+export function interviewWidgetId(sessionId: string): string {
+  return `devinterview-interview-${sessionId}`;
+}

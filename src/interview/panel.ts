@@ -1,0 +1,307 @@
+import type { IEditorServices } from '@jupyterlab/codeeditor';
+import type { CodeEditorWrapper } from '@jupyterlab/codeeditor';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { Message } from '@lumino/messaging';
+import type { ISignal } from '@lumino/signaling';
+import { Signal } from '@lumino/signaling';
+import { Panel, SplitPanel, Widget } from '@lumino/widgets';
+
+import type { ISession, Language, TimerAction } from '../api/types';
+import { mimeTypeOf } from '../model/language';
+import { ServerClock } from '../room/clock';
+import type { IRoomUser } from '../room/provider';
+import { RoomConnection } from '../room/provider';
+import type { IDevInterviewClient } from '../tokens';
+import { createInterviewEditor } from './editor';
+import { ParticipantsList } from './participants';
+
+/**
+ * The interview layout: the collaborative editor beside the whiteboard slot,
+ * above the run-output slot, with a read-only notice and an error line.
+ * It owns the room connection and the server clock of the session.
+ */
+export class InterviewPanel extends Panel {
+  constructor(options: InterviewPanel.IOptions) {
+    super();
+    this.addClass('jp-DevInterview-interview');
+    this._client = options.client;
+    this._trans = options.trans;
+    this._session = options.session;
+    this.clock = new ServerClock();
+    void this.clock.sync(options.client);
+    this.room = new RoomConnection({
+      sessionId: options.session.id,
+      serverSettings: options.client.serverSettings,
+      user: options.user
+    });
+    this.node.dataset.sessionId = options.session.id;
+
+    this._notice = new Widget();
+    this._notice.addClass('jp-DevInterview-notice');
+    this._notice.node.setAttribute('role', 'status');
+    this._errorLine = new Widget();
+    this._errorLine.addClass('jp-DevInterview-error');
+    this._errorLine.node.setAttribute('role', 'alert');
+    this._errorLine.node.hidden = true;
+
+    this.editor = createInterviewEditor({
+      editorServices: options.editorServices,
+      sharedModel: this.room.sharedModel,
+      mimeType: mimeTypeOf(this.language),
+      fontSize: options.fontSize ?? null,
+      readOnly: this.readOnly
+    });
+
+    const header = new Panel();
+    header.addClass('jp-DevInterview-interviewHeader');
+    const label = new Widget();
+    label.addClass('jp-DevInterview-headerLabel');
+    label.node.textContent = this._trans.__('Participants');
+    this.participants = new ParticipantsList({
+      awareness: this.room.awareness,
+      trans: this._trans
+    });
+    header.addWidget(label);
+    header.addWidget(this.participants);
+
+    const top = new SplitPanel({ orientation: 'horizontal', spacing: 1 });
+    top.addClass('jp-DevInterview-workArea');
+    top.addWidget(this.editor);
+    top.addWidget(this._slot('whiteboard', this._trans.__('Whiteboard')));
+
+    const main = new SplitPanel({ orientation: 'vertical', spacing: 1 });
+    main.addClass('jp-DevInterview-mainArea');
+    main.addWidget(top);
+    main.addWidget(this._slot('runs', this._trans.__('Run output')));
+
+    this.addWidget(header);
+    this.addWidget(this._notice);
+    this.addWidget(this._errorLine);
+    this.addWidget(main);
+
+    this._top = top;
+    this._main = main;
+    this.room.meta.observe(this._onMeta);
+    this.room.stateChanged.connect(this._onRoomState, this);
+    this._onMeta();
+  }
+
+  /**
+   * The live room connection.
+   */
+  readonly room: RoomConnection;
+
+  /**
+   * The server clock (offset-corrected).
+   */
+  readonly clock: ServerClock;
+
+  /**
+   * The collaborative editor.
+   */
+  readonly editor: CodeEditorWrapper;
+
+  /**
+   * The participants list (from the room's awareness).
+   */
+  readonly participants: ParticipantsList;
+
+  /**
+   * The session as last known from the REST API.
+   */
+  get session(): ISession {
+    return this._session;
+  }
+
+  /**
+   * The room's language (the session's until the room has synced).
+   */
+  get language(): Language {
+    const value = this.room.meta.get('language');
+    return (
+      typeof value === 'string' ? value : this._session.language
+    ) as Language;
+  }
+
+  /**
+   * The room's status (the session's until the room has synced).
+   */
+  get status(): string {
+    const value = this.room.meta.get('status');
+    return typeof value === 'string' ? value : this._session.status;
+  }
+
+  /**
+   * Whether the interview has ended: everything is read-only.
+   */
+  get readOnly(): boolean {
+    return this.status === 'terminated' || this.room.state === 'deleted';
+  }
+
+  /**
+   * Emitted when the room's `meta` (language, status) changed.
+   */
+  get metaChanged(): ISignal<this, void> {
+    return this._metaChanged;
+  }
+
+  /**
+   * Switch everyone's language: the server writes it into the room's meta.
+   */
+  async setLanguage(language: Language): Promise<void> {
+    await this._run(async () => {
+      this._session = await this._client.updateSession(this._session.id, {
+        language
+      });
+    });
+  }
+
+  /**
+   * Start, pause or reset the shared timer.
+   */
+  async timerAction(action: TimerAction): Promise<void> {
+    await this._run(async () => {
+      await this._client.timer(this._session.id, action);
+    });
+  }
+
+  /**
+   * Terminate the interview (no confirmation here).
+   */
+  async terminate(): Promise<void> {
+    await this._run(async () => {
+      this._session = await this._client.terminateSession(this._session.id);
+    });
+  }
+
+  /**
+   * Show an error in the panel's error line (null hides it).
+   */
+  showError(message: string | null): void {
+    this._errorLine.node.textContent = message ?? '';
+    this._errorLine.node.hidden = message === null;
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this.room.meta.unobserve(this._onMeta);
+    super.dispose();
+    this.room.dispose();
+    Signal.clearData(this);
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    if (!this._sized) {
+      // Relative sizes only stick once the split panels have a size.
+      this._sized = true;
+      requestAnimationFrame(() => {
+        this._top.setRelativeSizes([3, 2]);
+        this._main.setRelativeSizes([4, 1]);
+      });
+    }
+  }
+
+  private async _run(action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+      this.showError(null);
+    } catch (error) {
+      this.showError(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private _slot(name: string, label: string): Widget {
+    const slot = new Widget();
+    slot.addClass('jp-DevInterview-slot');
+    slot.node.dataset.slot = name;
+    slot.node.setAttribute('aria-label', label);
+    const heading = document.createElement('div');
+    heading.className = 'jp-DevInterview-slotTitle';
+    heading.textContent = label;
+    slot.node.appendChild(heading);
+    return slot;
+  }
+
+  private _onMeta = (): void => {
+    if (this.isDisposed) {
+      return;
+    }
+    const readOnly = this.readOnly;
+    this.editor.model.mimeType = mimeTypeOf(this.language);
+    this.editor.editor.setOption('readOnly', readOnly);
+    this.toggleClass('jp-mod-readOnly', readOnly);
+    this.node.dataset.status = this.status;
+    this._notice.node.textContent =
+      this.room.state === 'deleted'
+        ? this._trans.__('This session was deleted.')
+        : readOnly
+          ? this._trans.__('This interview has ended. Everything is read-only.')
+          : '';
+    this._notice.node.hidden = !readOnly;
+    this._metaChanged.emit();
+  };
+
+  private _onRoomState(): void {
+    const state = this.room.state;
+    if (state === 'deleted') {
+      this._onMeta();
+    }
+    // Measure the clock offset again after every reconnection.
+    if (state === 'connected' && this._lastState !== 'connected') {
+      if (this._lastState !== 'connecting') {
+        void this.clock.sync(this._client);
+      }
+    }
+    this._lastState = state;
+  }
+
+  private _lastState: string = 'connecting';
+
+  private _client: IDevInterviewClient;
+  private _trans: TranslationBundle;
+  private _session: ISession;
+  private _notice: Widget;
+  private _errorLine: Widget;
+  private _metaChanged = new Signal<this, void>(this);
+  private _top: SplitPanel;
+  private _main: SplitPanel;
+  private _sized = false;
+}
+
+/**
+ * A namespace for `InterviewPanel` statics.
+ */
+export namespace InterviewPanel {
+  /**
+   * The options of an interview panel.
+   */
+  export interface IOptions {
+    /**
+     * The session to open.
+     */
+    session: ISession;
+    /**
+     * The REST client.
+     */
+    client: IDevInterviewClient;
+    /**
+     * JupyterLab's editor services.
+     */
+    editorServices: IEditorServices;
+    /**
+     * The local participant.
+     */
+    user: IRoomUser;
+    /**
+     * The translation bundle.
+     */
+    trans: TranslationBundle;
+    /**
+     * The editor font size in px (null: JupyterLab's).
+     */
+    fontSize?: number | null;
+  }
+}

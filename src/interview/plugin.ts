@@ -1,0 +1,187 @@
+import type {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ILayoutRestorer } from '@jupyterlab/application';
+import { MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
+import { IEditorServices } from '@jupyterlab/codeeditor';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStatusBar } from '@jupyterlab/statusbar';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { Signal } from '@lumino/signaling';
+
+import { devInterviewIcon } from '../icons';
+import { IDevInterviewClient } from '../tokens';
+import { CommandIDs, INTERVIEW_PLUGIN_ID, interviewWidgetId } from './ids';
+import type { InterviewPanel } from './panel';
+import { TimerDisplay } from './timer';
+import { interviewerUser } from './user';
+
+/**
+ * The interview settings and their defaults.
+ */
+interface IInterviewSettings {
+  editorFontSize: number | null;
+  timerWarningMinutes: number;
+}
+
+/**
+ * The plugin adding the interview layout: collaborative editor, shared
+ * timer (also in the status bar), participants, connection state.
+ */
+export const interviewPlugin: JupyterFrontEndPlugin<void> = {
+  id: INTERVIEW_PLUGIN_ID,
+  description: 'Adds the DevInterview interview layout.',
+  autoStart: true,
+  requires: [IDevInterviewClient, IEditorServices],
+  optional: [ITranslator, ISettingRegistry, ILayoutRestorer, IStatusBar],
+  activate: (
+    app: JupyterFrontEnd,
+    client: IDevInterviewClient,
+    editorServices: IEditorServices,
+    translator: ITranslator | null,
+    settingRegistry: ISettingRegistry | null,
+    restorer: ILayoutRestorer | null,
+    statusBar: IStatusBar | null
+  ): void => {
+    const trans = (translator ?? nullTranslator).load('devinterview_jupyter');
+    const tracker = new WidgetTracker<MainAreaWidget<InterviewPanel>>({
+      namespace: 'devinterview-interview'
+    });
+    const settings: IInterviewSettings = {
+      editorFontSize: null,
+      timerWarningMinutes: 5
+    };
+    const timers = new Set<TimerDisplay>();
+    const opening = new Map<string, Promise<MainAreaWidget<InterviewPanel>>>();
+
+    const open = async (
+      sessionId: string
+    ): Promise<MainAreaWidget<InterviewPanel>> => {
+      const existing = tracker.find(w => w.id === interviewWidgetId(sessionId));
+      if (existing) {
+        return existing;
+      }
+      const [{ InterviewPanel }, { populateInterviewToolbar }] =
+        await Promise.all([import('./panel'), import('./toolbar')]);
+      const session = await client.getSession(sessionId);
+      await app.serviceManager.user.ready.catch(() => undefined);
+      const content = new InterviewPanel({
+        session,
+        client,
+        editorServices,
+        user: interviewerUser(app.serviceManager.user.identity),
+        trans,
+        fontSize: settings.editorFontSize
+      });
+      const widget = new MainAreaWidget({ content });
+      widget.id = interviewWidgetId(sessionId);
+      widget.addClass('jp-DevInterview-interviewWidget');
+      widget.title.label = session.title;
+      widget.title.caption = trans.__('Interview: %1', session.title);
+      widget.title.icon = devInterviewIcon;
+      widget.title.closable = true;
+      const timer = populateInterviewToolbar(widget, trans, {
+        warningMinutes: settings.timerWarningMinutes
+      });
+      timers.add(timer);
+      timer.disposed.connect(() => timers.delete(timer));
+      void tracker.add(widget);
+      app.shell.add(widget, 'main');
+      return widget;
+    };
+
+    app.commands.addCommand(CommandIDs.openInterview, {
+      label: args =>
+        args.sessionId
+          ? trans.__('Open Interview %1', String(args.sessionId))
+          : trans.__('Open Interview'),
+      caption: trans.__('Open the interview layout of a session'),
+      icon: args => (args.isPalette ? undefined : devInterviewIcon),
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            sessionId: { type: 'string', description: 'The session id' }
+          },
+          required: ['sessionId']
+        }
+      },
+      execute: async args => {
+        const sessionId = String(args.sessionId ?? '');
+        if (!sessionId) {
+          throw new Error('devinterview:open-interview needs a sessionId.');
+        }
+        let pending = opening.get(sessionId);
+        if (!pending) {
+          pending = open(sessionId).finally(() => opening.delete(sessionId));
+          opening.set(sessionId, pending);
+        }
+        const widget = await pending;
+        app.shell.activateById(widget.id);
+        return widget;
+      }
+    });
+
+    if (restorer) {
+      void restorer.restore(tracker, {
+        command: CommandIDs.openInterview,
+        args: widget => ({ sessionId: widget.content.session.id }),
+        name: widget => widget.content.session.id
+      });
+    }
+
+    if (statusBar) {
+      const statusTimer = new TimerDisplay({ trans });
+      statusTimer.addClass('jp-DevInterview-statusTimer');
+      timers.add(statusTimer);
+      const activeChanged = new Signal<unknown, void>(tracker);
+      const follow = () => {
+        const panel = tracker.currentWidget?.content ?? null;
+        statusTimer.setSource(panel?.room.timer ?? null, panel?.clock ?? null);
+        activeChanged.emit();
+      };
+      tracker.currentChanged.connect(follow);
+      tracker.widgetUpdated.connect(follow);
+      statusBar.registerStatusItem(`${INTERVIEW_PLUGIN_ID}:timer`, {
+        item: statusTimer,
+        align: 'left',
+        rank: 100,
+        isActive: () => tracker.currentWidget !== null,
+        activeStateChanged: activeChanged
+      });
+    }
+
+    if (settingRegistry) {
+      const apply = (loaded: ISettingRegistry.ISettings) => {
+        const fontSize = loaded.get('editorFontSize').composite;
+        const warning = loaded.get('timerWarningMinutes').composite;
+        settings.editorFontSize =
+          typeof fontSize === 'number' ? fontSize : null;
+        settings.timerWarningMinutes =
+          typeof warning === 'number' ? warning : 5;
+        for (const timer of timers) {
+          timer.warningMinutes = settings.timerWarningMinutes;
+          timer.render();
+        }
+        tracker.forEach(widget => {
+          widget.content.editor.editor.setOption('customStyles', {
+            fontSize: settings.editorFontSize
+          });
+        });
+      };
+      settingRegistry
+        .load(INTERVIEW_PLUGIN_ID)
+        .then(loaded => {
+          apply(loaded);
+          loaded.changed.connect(apply);
+        })
+        .catch(reason => {
+          console.error(
+            `DevInterview: could not load the settings of ${INTERVIEW_PLUGIN_ID}.`,
+            reason
+          );
+        });
+    }
+  }
+};

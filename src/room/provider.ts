@@ -1,0 +1,296 @@
+import { YFile } from '@jupyter/ydoc';
+import { URLExt } from '@jupyterlab/coreutils';
+import type { ServerConnection } from '@jupyterlab/services';
+import type { IDisposable } from '@lumino/disposable';
+import type { ISignal } from '@lumino/signaling';
+import { Signal } from '@lumino/signaling';
+import type { Awareness } from 'y-protocols/awareness';
+import { WebsocketProvider } from 'y-websocket';
+import type * as Y from 'yjs';
+
+import type { ConnectionState } from '../model/connection';
+import { connectionState } from '../model/connection';
+
+/**
+ * The path of the room websocket endpoint below the server's base URL; the
+ * room name (the session id) is the last segment.
+ */
+export const ROOMS_PATH = 'devinterview/api/rooms';
+
+/**
+ * The y-websocket message type asking for all awareness states.
+ */
+const QUERY_AWARENESS = 3;
+
+/**
+ * The close code the server uses when the session was deleted.
+ */
+const CLOSE_DELETED = 4404;
+
+/**
+ * What a participant publishes about itself in the room's awareness.
+ */
+export interface IRoomUser {
+  /**
+   * The display name.
+   */
+  name: string;
+  /**
+   * A CSS colour in hex (`#rrggbb`): remote cursors derive a light variant.
+   */
+  color: string;
+  /**
+   * `interviewer` or `candidate`.
+   */
+  role: string;
+}
+
+/**
+ * One live connection to an interview room: the room's Y.Doc (held by a
+ * `YFile`, so JupyterLab's CodeMirror binding edits its `source`), its
+ * awareness and the websocket provider.
+ *
+ * Losing the connection keeps local edits in the document; the provider
+ * reconnects with backoff and the sync exchange merges them.
+ */
+export class RoomConnection implements IDisposable {
+  constructor(options: RoomConnection.IOptions) {
+    this.sessionId = options.sessionId;
+    this.sharedModel = new YFile();
+    const doc = this.sharedModel.ydoc;
+    this.meta = doc.getMap('meta');
+    this.timer = doc.getMap('timer');
+
+    const settings = options.serverSettings;
+    const params: Record<string, string> = {};
+    if (settings.token) {
+      params.token = settings.token;
+    }
+    this.awareness.setLocalStateField('user', options.user);
+    this._provider = new WebsocketProvider(
+      URLExt.join(settings.wsUrl, ROOMS_PATH),
+      options.sessionId,
+      doc,
+      {
+        awareness: this.awareness,
+        params,
+        disableBc: true,
+        connect: options.connect ?? true
+      }
+    );
+    this._provider.on('status', this._onStatus);
+    this._provider.on('sync', this._onSync);
+    this._provider.on('connection-close', this._onClose);
+    doc.on('update', this._onUpdate);
+    this.awareness.on('change', this._onAwarenessChange);
+  }
+
+  /**
+   * The session id (the room name).
+   */
+  readonly sessionId: string;
+
+  /**
+   * The shared file whose `ydoc` is the room document.
+   */
+  readonly sharedModel: YFile;
+
+  /**
+   * The room's `meta` map (server-owned: language, status).
+   */
+  readonly meta: Y.Map<unknown>;
+
+  /**
+   * The room's `timer` map (server-owned).
+   */
+  readonly timer: Y.Map<unknown>;
+
+  /**
+   * The room's awareness (participants, cursors).
+   */
+  get awareness(): Awareness {
+    return this.sharedModel.awareness;
+  }
+
+  /**
+   * The room document.
+   */
+  get doc(): Y.Doc {
+    return this.sharedModel.ydoc;
+  }
+
+  /**
+   * The connection state shown to the user.
+   */
+  get state(): ConnectionState {
+    return connectionState({
+      status: this._status,
+      synced: this._provider.synced,
+      everSynced: this._everSynced,
+      deleted: this._deleted
+    });
+  }
+
+  /**
+   * Whether local edits were made while the connection was down and have
+   * not been synced since.
+   */
+  get hasUnsyncedEdits(): boolean {
+    return this._unsynced;
+  }
+
+  /**
+   * Whether the room was synced with the server at least once.
+   */
+  get everSynced(): boolean {
+    return this._everSynced;
+  }
+
+  /**
+   * Emitted when `state` or `hasUnsyncedEdits` may have changed.
+   */
+  get stateChanged(): ISignal<this, void> {
+    return this._stateChanged;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * Resolve once the room is synced (at once if it is).
+   */
+  whenSynced(): Promise<void> {
+    if (this._provider.synced) {
+      return Promise.resolve();
+    }
+    return new Promise(resolve => {
+      const onSync = (synced: boolean) => {
+        if (synced) {
+          this._provider.off('sync', onSync);
+          resolve();
+        }
+      };
+      this._provider.on('sync', onSync);
+    });
+  }
+
+  /**
+   * Close the websocket without disposing (edits stay local until `connect`).
+   */
+  disconnect(): void {
+    this._provider.disconnect();
+  }
+
+  /**
+   * Open the websocket again.
+   */
+  connect(): void {
+    this._provider.connect();
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this.doc.off('update', this._onUpdate);
+    this.awareness.off('change', this._onAwarenessChange);
+    this._provider.off('status', this._onStatus);
+    this._provider.off('sync', this._onSync);
+    this._provider.off('connection-close', this._onClose);
+    this._provider.destroy();
+    this.sharedModel.dispose();
+    Signal.clearData(this);
+  }
+
+  private _onStatus = (event: {
+    status: 'connected' | 'disconnected' | 'connecting';
+  }): void => {
+    this._status = event.status;
+    this._stateChanged.emit();
+  };
+
+  private _onSync = (synced: boolean): void => {
+    if (synced) {
+      this._everSynced = true;
+      this._unsynced = false;
+      // Ask for the states of everyone already here (message type 3).
+      const ws = this._provider.ws;
+      if (ws && ws.readyState === WebSocket.OPEN) {
+        ws.send(new Uint8Array([QUERY_AWARENESS]));
+      }
+    }
+    this._stateChanged.emit();
+  };
+
+  /**
+   * When someone new appears, announce ourselves again so that they see us
+   * at once (not only at the next awareness renewal, 15 s later).
+   */
+  private _onAwarenessChange = (
+    changes: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown
+  ): void => {
+    if (origin === 'local' || changes.added.length === 0) {
+      return;
+    }
+    const local = this.awareness.getLocalState();
+    if (local) {
+      this.awareness.setLocalState({ ...local });
+    }
+  };
+
+  private _onClose = (event: CloseEvent | null): void => {
+    if (event?.code === CLOSE_DELETED) {
+      // The session is gone: stop reconnecting.
+      this._deleted = true;
+      this._provider.disconnect();
+      this._stateChanged.emit();
+    }
+  };
+
+  private _onUpdate = (_update: Uint8Array, origin: unknown): void => {
+    if (origin !== this._provider && !this._provider.wsconnected) {
+      if (!this._unsynced) {
+        this._unsynced = true;
+        this._stateChanged.emit();
+      }
+    }
+  };
+
+  private _provider: WebsocketProvider;
+  private _status: 'connected' | 'disconnected' | 'connecting' = 'connecting';
+  private _everSynced = false;
+  private _deleted = false;
+  private _unsynced = false;
+  private _isDisposed = false;
+  private _stateChanged = new Signal<this, void>(this);
+}
+
+/**
+ * A namespace for `RoomConnection` statics.
+ */
+export namespace RoomConnection {
+  /**
+   * The options of a room connection.
+   */
+  export interface IOptions {
+    /**
+     * The session id.
+     */
+    sessionId: string;
+    /**
+     * Jupyter's server settings (websocket URL, token).
+     */
+    serverSettings: ServerConnection.ISettings;
+    /**
+     * The local participant.
+     */
+    user: IRoomUser;
+    /**
+     * Connect at once (default true).
+     */
+    connect?: boolean;
+  }
+}
