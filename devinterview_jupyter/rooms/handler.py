@@ -87,7 +87,7 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
 
     @property
     def path(self) -> str:
-        return f"devinterview-room/{self.room.session_id if self.room else '?'}/{id(self)}"
+        return f"devinterview-room/{id(self)}"
 
     def open(self, *args: Any, **kwargs: Any) -> None:
         assert self.room is not None
