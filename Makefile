@@ -26,6 +26,7 @@ node_modules/.installed: package.json yarn.lock $(VENV)/.installed
 
 setup: $(VENV)/.installed node_modules/.installed
 	jlpm build
+	jupyter devinterview candidate-site build --output devinterview_jupyter/candidate_site
 	jupyter labextension develop --overwrite .
 	jupyter server extension enable --sys-prefix devinterview_jupyter
 

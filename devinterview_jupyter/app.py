@@ -14,7 +14,8 @@ from jupyter_server.extension.application import ExtensionApp
 from sqlalchemy.engine import make_url
 from traitlets import Bool, Float, Int, List, Unicode, default, validate
 
-from .api.routes import api_handlers
+from .api.routes import api_handlers, candidate_site_handlers
+from .candidate.site import DEFAULT_SITE_DIR
 from .db.engine import Database, DatabaseUnavailable
 from .db.url import DatabaseURLError, normalize_database_url, redact_url
 from .rooms.manager import RoomManager
@@ -74,7 +75,14 @@ class DevInterviewApp(ExtensionApp):
 
     candidate_path = Unicode(
         "devinterview/candidate/",
-        help="Path of the candidate page, relative to the server's base URL.",
+        help="""Path of the candidate page in invite links, relative to the server's base
+        URL. The server serves its own candidate site at `devinterview/candidate/`.""",
+    ).tag(config=True)
+
+    candidate_site_dir = Unicode(
+        help="""Folder of the candidate page (a JupyterLite site) served without login at
+        `{base_url}devinterview/candidate/`. Default: the site built into the package
+        (`jupyter devinterview candidate-site build` builds one elsewhere).""",
     ).tag(config=True)
 
     allowed_origins = List(
@@ -123,6 +131,10 @@ class DevInterviewApp(ExtensionApp):
             return env
         path = Path(jupyter_data_dir()) / "devinterview" / "devinterview.db"
         return f"sqlite:///{path}"
+
+    @default("candidate_site_dir")
+    def _default_candidate_site_dir(self) -> str:
+        return str(DEFAULT_SITE_DIR)
 
     @validate("database_url")
     def _validate_database_url(self, proposal: dict[str, Any]) -> str:
@@ -175,6 +187,15 @@ class DevInterviewApp(ExtensionApp):
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(api_handlers())
+        site = Path(self.candidate_site_dir).expanduser().resolve()
+        if not (site / "index.html").is_file():
+            self.log.warning(
+                "DevInterview: no candidate site at %s; candidate links will not open "
+                "(build it with `jupyter devinterview candidate-site build --output %s`)",
+                site,
+                site,
+            )
+        self.handlers.extend(candidate_site_handlers(str(site)))
 
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
         # Migrate in the background: an unreachable database must not hold up start-up.

@@ -1,10 +1,12 @@
-"""`jupyter devinterview db upgrade|current`: manage the schema by hand."""
+"""`jupyter devinterview db upgrade|current` (the schema by hand) and
+`jupyter devinterview candidate-site build` (the candidate page for any static host)."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from jupyter_core.application import JupyterApp
@@ -13,6 +15,7 @@ from traitlets import Unicode
 
 from . import __version__
 from .app import DevInterviewApp, ensure_sqlite_dir
+from .candidate.site import DEFAULT_LABEXTENSION, SiteBuildError, build_site, site_size
 from .db import migrate
 from .db.engine import create_engine
 from .db.url import redact_url
@@ -98,12 +101,68 @@ class DbApp(_CommandGroup):
     }
 
 
+class CandidateSiteBuildApp(JupyterApp):
+    name = "jupyter-devinterview-candidate-site-build"
+    version = __version__
+    description = """Build the candidate page (a JupyterLite site with only the DevInterview
+    extension and no kernel) into a folder, for the server or any static host."""
+
+    output = Unicode("", help="Folder to build the site into (replaced).").tag(config=True)
+    api_url = Unicode(
+        "",
+        help="""The Jupyter server the page talks to, e.g. `https://hub.example.com/user/alice/`
+        (its base URL). Needed when the site is hosted elsewhere; add the site's origin to
+        `c.DevInterviewApp.allowed_origins` on that server. Empty: the server that serves
+        the site at `{base_url}devinterview/candidate/`.""",
+    ).tag(config=True)
+    labextension = Unicode(
+        str(DEFAULT_LABEXTENSION), help="The built DevInterview labextension to put in."
+    ).tag(config=True)
+
+    aliases = {
+        "output": "CandidateSiteBuildApp.output",
+        "api-url": "CandidateSiteBuildApp.api_url",
+        "labextension": "CandidateSiteBuildApp.labextension",
+    }
+
+    def start(self) -> None:
+        if not self.output:
+            self.log.critical("--output DIR is required")
+            self.exit(2)
+        try:
+            out = build_site(
+                Path(self.output).expanduser(),
+                api_url=self.api_url or None,
+                labextension=Path(self.labextension).expanduser(),
+            )
+        except SiteBuildError as e:
+            self.log.critical("%s", e)
+            self.exit(1)
+        size, count = site_size(out)
+        print(f"candidate site: {out} ({count} files, {size / 1e6:.1f} MB)")
+
+
+class CandidateSiteApp(_CommandGroup):
+    name = "jupyter-devinterview-candidate-site"
+    description = "Build the candidate page (a JupyterLite static site)."
+    subcommands = {
+        "build": (CandidateSiteBuildApp, CandidateSiteBuildApp.description),
+    }
+
+
 class DevInterviewCLI(_CommandGroup):
     name = "jupyter-devinterview"
     version = __version__
     description = "DevInterview for Jupyter command line."
-    subcommands = {"db": (DbApp, DbApp.description)}
+    subcommands = {
+        "db": (DbApp, DbApp.description),
+        "candidate-site": (CandidateSiteApp, CandidateSiteApp.description),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
     DevInterviewCLI.launch_instance(argv=argv if argv is not None else sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()

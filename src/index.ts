@@ -1,6 +1,7 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { clientPlugin } from './api/plugin';
+import { candidatePlugin } from './candidate/plugin';
 import { dashboardPlugin } from './dashboard/plugin';
 import { interviewPlugin } from './interview/plugin';
 
@@ -10,7 +11,8 @@ import { interviewPlugin } from './interview/plugin';
 const plugins: JupyterFrontEndPlugin<any>[] = [
   clientPlugin,
   dashboardPlugin,
-  interviewPlugin
+  interviewPlugin,
+  candidatePlugin
 ];
 
 export default plugins;

@@ -32,10 +32,26 @@ module.exports = {
       ]
     }
   },
-  webServer: {
-    command: 'jlpm start',
-    url: 'http://localhost:8888/lab',
-    timeout: 120 * 1000,
-    reuseExistingServer: !process.env.CI
-  }
+  webServer: [
+    {
+      command: 'jlpm start',
+      url: 'http://localhost:8888/lab',
+      timeout: 120 * 1000,
+      reuseExistingServer: !process.env.CI
+    },
+    {
+      // A server that wants a login, for the candidate page's tests.
+      command: 'jlpm start:candidate',
+      url: 'http://localhost:8890/devinterview/candidate/',
+      timeout: 120 * 1000,
+      reuseExistingServer: !process.env.CI
+    },
+    {
+      // The candidate page on another origin (a static host).
+      command: 'jlpm start:candidate-static',
+      url: 'http://127.0.0.1:8891/',
+      timeout: 120 * 1000,
+      reuseExistingServer: !process.env.CI
+    }
+  ]
 };

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..candidate.handlers import CandidateRedirectHandler, CandidateSiteHandler
 from ..rooms.handler import RoomHandler
 from .candidate import JoinHandler, MeHandler
 from .clock import TimeHandler, TimerHandler
@@ -12,6 +13,7 @@ from .meta import NotFoundHandler, OpenAPIHandler
 from .sessions import SessionHandler, SessionsHandler, StartHandler, TerminateHandler
 
 API_PREFIX = "devinterview/api"
+CANDIDATE_PREFIX = "devinterview/candidate"
 # Path segments are matched loosely so that a malformed id gets a clear 400, not a 404.
 _ID = r"([^/]+)"
 
@@ -32,4 +34,15 @@ def api_handlers() -> list[tuple[str, Any]]:
         (rf"/{p}/sessions/{_ID}/timer/?", TimerHandler),
         (rf"/{p}/rooms/{_ID}/?", RoomHandler),
         (rf"/{p}(?:/.*)?", NotFoundHandler),
+    ]
+
+
+def candidate_site_handlers(
+    site_dir: str,
+) -> list[tuple[str, Any, dict[str, Any]] | tuple[str, Any]]:
+    """The candidate page (static, public) at `{base_url}devinterview/candidate/`."""
+    c = CANDIDATE_PREFIX
+    return [
+        (rf"/{c}", CandidateRedirectHandler),
+        (rf"/{c}/(.*)", CandidateSiteHandler, {"path": site_dir, "default_filename": "index.html"}),
     ]

@@ -32,7 +32,8 @@ export class InterviewPanel extends Panel {
     this.room = new RoomConnection({
       sessionId: options.session.id,
       serverSettings: options.client.serverSettings,
-      user: options.user
+      user: options.user,
+      params: options.roomParams
     });
     this.node.dataset.sessionId = options.session.id;
 
@@ -303,5 +304,9 @@ export namespace InterviewPanel {
      * The editor font size in px (null: JupyterLab's).
      */
     fontSize?: number | null;
+    /**
+     * Extra query parameters of the room websocket (candidate page).
+     */
+    roomParams?: Record<string, string>;
   }
 }

@@ -7,6 +7,7 @@ import type { TimerAction } from '../api/types';
 import { formatLanguage } from '../dashboard/format';
 import { LANGUAGES, isLanguage } from '../model/language';
 import type { InterviewPanel } from './panel';
+import { addConnectionState } from './connection';
 import { TimerDisplay } from './timer';
 
 /**
@@ -69,10 +70,7 @@ export function populateInterviewToolbar(
 
   toolbar.addItem('spacer', Toolbar.createSpacerItem());
 
-  const connection = document.createElement('span');
-  connection.className = 'jp-DevInterview-connection';
-  connection.setAttribute('role', 'status');
-  toolbar.addItem('connection', new Widget({ node: connection }));
+  addConnectionState(toolbar, panel, trans, trans.__('Session deleted'));
 
   const terminate = document.createElement('button');
   terminate.type = 'button';
@@ -108,28 +106,10 @@ export function populateInterviewToolbar(
     start.hidden = running;
     pause.hidden = !running;
   };
-  const syncConnection = () => {
-    const state = panel.room.state;
-    connection.dataset.state = state;
-    connection.dataset.unsynced = String(panel.room.hasUnsyncedEdits);
-    const labels = {
-      connecting: trans.__('Connecting…'),
-      connected: trans.__('Connected'),
-      reconnecting: trans.__('Reconnecting…'),
-      offline: trans.__('Offline'),
-      deleted: trans.__('Session deleted')
-    };
-    connection.textContent =
-      state !== 'connected' && panel.room.hasUnsyncedEdits
-        ? trans.__('%1 (unsynced edits kept)', labels[state])
-        : labels[state];
-  };
   panel.metaChanged.connect(sync);
   panel.room.timer.observe(sync);
-  panel.room.stateChanged.connect(syncConnection);
   panel.disposed.connect(() => panel.room.timer.unobserve(sync));
   sync();
-  syncConnection();
   return timer;
 }
 

@@ -62,7 +62,7 @@ export class RoomConnection implements IDisposable {
     this.timer = doc.getMap('timer');
 
     const settings = options.serverSettings;
-    const params: Record<string, string> = {};
+    const params: Record<string, string> = { ...(options.params ?? {}) };
     if (settings.token) {
       params.token = settings.token;
     }
@@ -292,5 +292,10 @@ export namespace RoomConnection {
      * Connect at once (default true).
      */
     connect?: boolean;
+    /**
+     * Extra query parameters of the websocket URL (e.g. `candidate_token`
+     * for a candidate page on another origin, where the cookie cannot go).
+     */
+    params?: Record<string, string>;
   }
 }

@@ -1,0 +1,1 @@
+"""The candidate page: a JupyterLite site carrying only the DevInterview extension."""

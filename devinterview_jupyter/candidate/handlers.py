@@ -1,0 +1,64 @@
+"""Serve the candidate site: static files, no Jupyter login needed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from jupyter_server.auth.decorator import allow_unauthenticated
+from jupyter_server.base.handlers import JupyterHandler
+from tornado import web
+
+# Build outputs whose names carry a content hash (`1234.ab12cd3.js`) never change.
+_HASHED = re.compile(r"\.[0-9a-f]{7,}\.(?:js|css|wasm|woff2?|ttf|svg|png)$")
+
+
+class CandidateSiteHandler(JupyterHandler, web.StaticFileHandler):
+    """The JupyterLite candidate page. Public: it holds no data and no credential; the
+    invite token in the link is what gets a candidate into an interview."""
+
+    auth_resource = "devinterview:candidate-site"
+
+    @allow_unauthenticated
+    async def head(self, path: str) -> None:
+        await web.StaticFileHandler.get(self, path, include_body=False)
+
+    @allow_unauthenticated
+    async def get(self, path: str, include_body: bool = True) -> None:
+        await web.StaticFileHandler.get(self, path, include_body=include_body)
+
+    def set_extra_headers(self, path: str) -> None:
+        # The token lives in the fragment; no page of the site may leak its address.
+        self.set_header("Referrer-Policy", "no-referrer")
+        if _HASHED.search(path):
+            self.set_header("Cache-Control", "public, max-age=31536000, immutable")
+        else:
+            # Revalidate (cheap 304s with the ETag) so an upgrade shows at once.
+            self.set_header("Cache-Control", "no-cache")
+
+    def get_cache_time(self, path: str, modified: Any, mime_type: str) -> int:
+        return 0
+
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+        # Tornado refuses paths outside the root (403); hidden files are not served.
+        result: str | None = super().validate_absolute_path(root, absolute_path)
+        name = absolute_path[len(root) :]
+        if any(part.startswith(".") for part in re.split(r"[\\/]", name) if part):
+            raise web.HTTPError(404)
+        return result
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        # A short page, never a trace: this is what a candidate may see.
+        self.set_header("Content-Type", "text/plain; charset=UTF-8")
+        self.finish(f"{status_code}: not found on the interview page\n")
+
+
+class CandidateRedirectHandler(JupyterHandler):
+    """`{base_url}devinterview/candidate` → `…/candidate/` (the fragment is kept by the
+    browser)."""
+
+    auth_resource = "devinterview:candidate-site"
+
+    @allow_unauthenticated
+    def get(self) -> None:
+        self.redirect(self.request.path + "/", permanent=False)

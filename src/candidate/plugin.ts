@@ -1,0 +1,141 @@
+import type {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { MainAreaWidget } from '@jupyterlab/apputils';
+import { IEditorServices } from '@jupyterlab/codeeditor';
+import { PageConfig } from '@jupyterlab/coreutils';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+
+import { hexColor } from '../interview/user';
+import {
+  TOKEN_STORAGE_KEY,
+  fragmentWithoutToken,
+  resolveServerUrl,
+  sameOrigin,
+  tokenFromFragment
+} from './config';
+import { candidateMessage, problemOf } from './messages';
+import { CandidateNotice } from './page';
+
+/**
+ * The id of the candidate plugin.
+ */
+export const CANDIDATE_PLUGIN_ID = 'devinterview-jupyter:candidate';
+
+/**
+ * The candidate page: active only on the JupyterLite site built by
+ * `jupyter devinterview candidate-site build` (its `jupyter-lite.json` sets
+ * `devinterviewCandidate`). It takes the invite token from the link, joins,
+ * removes the token from the address bar and shows the interview panel in
+ * candidate mode (editor, whiteboard and run areas, timer display,
+ * participants) — or a friendly page saying why it cannot.
+ */
+export const candidatePlugin: JupyterFrontEndPlugin<void> = {
+  id: CANDIDATE_PLUGIN_ID,
+  description: 'The candidate page of DevInterview (JupyterLite site only).',
+  autoStart: true,
+  requires: [IEditorServices],
+  optional: [ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    editorServices: IEditorServices,
+    translator: ITranslator | null
+  ): void => {
+    if (PageConfig.getOption('devinterviewCandidate') !== 'true') {
+      return;
+    }
+    const trans = (translator ?? nullTranslator).load('devinterview_jupyter');
+    document.body.classList.add('jp-DevInterview-candidatePage');
+    document.title = trans.__('Interview');
+
+    const notice = new CandidateNotice();
+    notice.showJoining(trans);
+    app.shell.add(notice, 'main');
+
+    // The token: from the link once, then from this tab's storage (reloads).
+    const fromLink = tokenFromFragment(window.location.hash);
+    if (fromLink) {
+      try {
+        window.sessionStorage.setItem(TOKEN_STORAGE_KEY, fromLink);
+      } catch {
+        // Storage may be off; the token then lives only in memory.
+      }
+      const { pathname, search, hash } = window.location;
+      window.history.replaceState(
+        window.history.state,
+        '',
+        `${pathname}${search}${fragmentWithoutToken(hash)}`
+      );
+    }
+    let token = fromLink;
+    if (!token) {
+      try {
+        token = window.sessionStorage.getItem(TOKEN_STORAGE_KEY);
+      } catch {
+        token = null;
+      }
+    }
+    const serverUrl = resolveServerUrl(
+      app.serviceManager.serverSettings.baseUrl,
+      PageConfig.getOption('devinterviewServer')
+    );
+    if (!token) {
+      notice.showProblem(candidateMessage('no_token', trans));
+      return;
+    }
+    if (!serverUrl) {
+      notice.showProblem(candidateMessage('not_configured', trans));
+      return;
+    }
+
+    // Same origin: the HttpOnly cookie from /join opens the room. Another
+    // origin: the cookie cannot go there, so the token goes in the query.
+    const crossOrigin = !sameOrigin(serverUrl, window.location.href);
+    const roomParams: Record<string, string> = crossOrigin
+      ? { candidate_token: token }
+      : {};
+
+    const start = async () => {
+      const [
+        { DevInterviewClient },
+        { candidateServerSettings },
+        { InterviewPanel },
+        { populateCandidateToolbar }
+      ] = await Promise.all([
+        import('../api/client'),
+        import('./settings'),
+        import('../interview/panel'),
+        import('./toolbar')
+      ]);
+      const client = new DevInterviewClient({
+        serverSettings: candidateServerSettings(serverUrl, token, crossOrigin)
+      });
+      const joined = await client.join(token);
+      const session = joined.session;
+      const name = session.candidate_name || trans.__('Candidate');
+      const content = new InterviewPanel({
+        session: { ...session, owner: '' },
+        client,
+        editorServices,
+        user: { name, color: hexColor(undefined, name), role: 'candidate' },
+        trans,
+        roomParams
+      });
+      content.addClass('jp-DevInterview-candidate');
+      const widget = new MainAreaWidget({ content });
+      widget.id = 'devinterview-candidate-interview';
+      widget.addClass('jp-DevInterview-interviewWidget');
+      widget.title.label = session.title;
+      widget.title.closable = false;
+      populateCandidateToolbar(widget, trans);
+      notice.dispose();
+      app.shell.add(widget, 'main');
+      app.shell.activateById(widget.id);
+    };
+    start().catch(error => {
+      console.warn('DevInterview: could not join the interview.', error);
+      notice.showProblem(candidateMessage(problemOf(error), trans));
+    });
+  }
+};

@@ -1,0 +1,126 @@
+"""The candidate page: static files without login, and the CLI that builds the site."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devinterview_jupyter.candidate.site import DEFAULT_LABEXTENSION
+
+PREFIX = "devinterview/candidate/"
+
+
+@pytest.fixture
+def site_dir(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    (site / "build").mkdir(parents=True)
+    (site / "index.html").write_text("<!doctype html><title>candidate</title>")
+    (site / "jupyter-lite.json").write_text("{}")
+    (site / "build" / "12.abcdef1.js").write_text("console.log(1)")
+    (site / ".hidden").write_text("nope")
+    (tmp_path / "secret.txt").write_text("outside the site")
+    return site
+
+
+@pytest.fixture
+def devinterview_config(site_dir: Path) -> dict[str, Any]:
+    return {"candidate_site_dir": str(site_dir)}
+
+
+@pytest.fixture
+def jp_server_config(devinterview_database_url: str, devinterview_config: dict[str, Any]) -> Any:
+    # Like conftest's, on a server that refuses anonymous access everywhere else.
+    return {
+        "ServerApp": {
+            "jpserver_extensions": {"devinterview_jupyter": True},
+            "allow_unauthenticated_access": False,
+        },
+        "DevInterviewApp": {
+            "database_url": devinterview_database_url,
+            "freeze_startup_objects": False,
+            **devinterview_config,
+        },
+    }
+
+
+async def test_site_is_served_without_login(api):
+    reply = await api("GET", "", as_=None, prefix=PREFIX)
+    assert reply.status == 200
+    assert b"candidate" in reply.body
+    assert reply.headers["Cache-Control"] == "no-cache"
+    assert reply.headers["Referrer-Policy"] == "no-referrer"
+    hashed = await api("GET", "build/12.abcdef1.js", as_=None, prefix=PREFIX)
+    assert hashed.status == 200
+    assert "immutable" in hashed.headers["Cache-Control"]
+    config = await api("GET", "jupyter-lite.json", as_=None, prefix=PREFIX)
+    assert config.status == 200
+    # The rest of the server still wants a login.
+    lab = await api("GET", "api/contents", as_=None, prefix="")
+    assert lab.status in (401, 403)
+
+
+async def test_bare_path_redirects_to_the_folder(api):
+    reply = await api("GET", "", as_=None, prefix="devinterview/candidate")
+    assert reply.status == 302
+    assert reply.headers["Location"].endswith("/devinterview/candidate/")
+
+
+@pytest.mark.parametrize(
+    "path", ["../secret.txt", "%2e%2e/secret.txt", "..%2fsecret.txt", ".hidden", "missing.js"]
+)
+async def test_paths_outside_the_site_are_refused(api, path):
+    reply = await api("GET", path, as_=None, prefix=PREFIX)
+    assert reply.status in (403, 404)
+    assert b"outside the site" not in reply.body
+    assert b"Traceback" not in reply.body
+
+
+def test_cli_builds_a_lean_site_with_our_extension_and_no_kernel(tmp_path):
+    if not (DEFAULT_LABEXTENSION / "package.json").is_file():
+        pytest.fail("the labextension is not built: run `make setup`")
+    out = tmp_path / "out"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "devinterview_jupyter.cli",
+            "candidate-site",
+            "build",
+            "--output",
+            str(out),
+            "--api-url",
+            "https://jupyter.example.org/user/alice",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    config = json.loads((out / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    assert config["devinterviewServer"] == "https://jupyter.example.org/user/alice/"
+    assert config["devinterviewCandidate"] == "true"
+    assert [e["name"] for e in config["federated_extensions"]] == ["devinterview-jupyter"]
+    assert "devinterview-jupyter:dashboard" in config["disabledExtensions"]
+    assert (out / "index.html").is_file()
+    assert (out / "repl" / "index.html").is_file()
+    assert not (out / "lab").exists()
+    extensions = sorted(p.name for p in (out / "extensions").iterdir())
+    assert extensions == ["devinterview-jupyter"]
+    names = [str(p.relative_to(out)) for p in out.rglob("*")]
+    # No kernel: no Pyodide, no kernel specs, nothing that could fetch one from a CDN.
+    assert not [n for n in names if "pyodide" in n.lower() or "kernelspecs" in n]
+    assert "pyodide" not in (out / "jupyter-lite.json").read_text().lower()
+    assert not (out / "service-worker.js").exists()
+
+
+def test_cli_refuses_to_replace_a_folder_that_is_not_a_site(tmp_path):
+    from devinterview_jupyter.candidate.site import SiteBuildError, build_site
+
+    (tmp_path / "notes.txt").write_text("keep me")
+    with pytest.raises(SiteBuildError, match="not an earlier candidate site"):
+        build_site(tmp_path)
+    assert (tmp_path / "notes.txt").read_text() == "keep me"
