@@ -20,7 +20,9 @@ class InvitesHandler(DevInterviewHandler):
         sid = parse_uuid(session_id, "session id")
         async with self.database.session() as db:
             invites = await ops.list_invites(db, sid)
-            self.write_json({"items": [invite_json(i) for i in invites]})
+            body = {"items": [invite_json(i) for i in invites]}
+        # Answer once the transaction is over, never from inside it.
+        self.write_json(body)
 
     @interviewer_only
     @authorized

@@ -32,7 +32,8 @@ class SessionsHandler(DevInterviewHandler):
         offset = self._int_query("offset", 0, 0, None)
         async with self.database.session() as db:
             items, total = await ops.list_sessions(db, status=status, limit=limit, offset=offset)
-            self.write_json({"items": [session_json(s) for s in items], "total": total})
+            body = {"items": [session_json(s) for s in items], "total": total}
+        self.write_json(body)
 
     @interviewer_only
     @authorized
@@ -77,10 +78,9 @@ class SessionHandler(DevInterviewHandler):
             raise ApiError(403, "a candidate may only see their own interview", "forbidden")
         async with self.database.session() as db:
             session = await ops.get_session(db, sid)
-            if isinstance(caller, Candidate):
-                self.write_json(candidate_session_json(session))
-            else:
-                self.write_json(session_json(session))
+            view = candidate_session_json if isinstance(caller, Candidate) else session_json
+            body = view(session)
+        self.write_json(body)
 
     @interviewer_only
     @authorized
