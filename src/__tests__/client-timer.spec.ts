@@ -3,26 +3,13 @@
  * error handling, against a FAKE server (see ./fakeServer.ts).
  */
 import { DevInterviewClient } from '../api/client';
-import { DevInterviewAPIError } from '../api/errors';
-import { FakeServer, makeSession } from './fakeServer';
+import { failure, FakeServer, makeSession } from './fakeServer';
 
 const API = 'http://jupyter.test/user/alice/devinterview/api';
 
 function path(url: string): string {
   const parsed = new URL(url);
   return parsed.origin + parsed.pathname;
-}
-
-async function failure(
-  promise: Promise<unknown>
-): Promise<DevInterviewAPIError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(DevInterviewAPIError);
-    return error as DevInterviewAPIError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('DevInterviewClient timer and time (fake server)', () => {

@@ -4,8 +4,8 @@
  * answers canned JSON. No Jupyter server is started.
  */
 import { DevInterviewClient } from '../api/client';
-import { DevInterviewAPIError, ErrorMessages } from '../api/errors';
-import { FakeServer, makeSession } from './fakeServer';
+import { ErrorMessages } from '../api/errors';
+import { failure, FakeServer, makeSession } from './fakeServer';
 
 const API = 'http://jupyter.test/user/alice/devinterview/api';
 
@@ -197,18 +197,6 @@ describe('DevInterviewClient with a fake server', () => {
   });
 
   describe('error mapping (fake server)', () => {
-    async function failure(
-      promise: Promise<unknown>
-    ): Promise<DevInterviewAPIError> {
-      try {
-        await promise;
-      } catch (error) {
-        expect(error).toBeInstanceOf(DevInterviewAPIError);
-        return error as DevInterviewAPIError;
-      }
-      throw new Error('The request was expected to fail.');
-    }
-
     it('maps a 404 with a JSON body to status, message and reason', async () => {
       server.respond = () => ({
         status: 404,

@@ -1,5 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 
+import { DevInterviewAPIError } from '../api/errors';
+
 /**
  * One request as the fake server received it.
  */
@@ -120,4 +122,19 @@ export function makeSession(overrides: Record<string, unknown> = {}): any {
     duration_minutes: null,
     ...overrides
   };
+}
+
+/**
+ * The DevInterviewAPIError a client call rejects with (fails the test if it resolves).
+ */
+export async function failure(
+  promise: Promise<unknown>
+): Promise<DevInterviewAPIError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(DevInterviewAPIError);
+    return error as DevInterviewAPIError;
+  }
+  throw new Error('The request was expected to fail.');
 }
