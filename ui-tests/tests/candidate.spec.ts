@@ -13,6 +13,7 @@ import type {
   APIRequestContext,
   Browser,
   BrowserContext,
+  Locator,
   Page
 } from '@playwright/test';
 import { expect, test } from '@playwright/test';
@@ -85,6 +86,19 @@ async function interviewerLab(
   return page;
 }
 
+/**
+ * The candidate's interview panel, once its room is connected.
+ */
+async function candidateConnected(page: Page): Promise<Locator> {
+  const panel = page.locator('#devinterview-candidate-interview');
+  await expect(panel.locator('.jp-DevInterview-connection')).toHaveAttribute(
+    'data-state',
+    'connected',
+    { timeout: 60000 }
+  );
+  return panel;
+}
+
 async function candidatePage(
   browser: Browser,
   foreign: string[],
@@ -131,12 +145,7 @@ test('interviewer and candidate share an interview; the candidate gets nothing e
 
   const candidate = await candidatePage(browser, foreign, invite.url);
   try {
-    const panelC = candidate.locator('#devinterview-candidate-interview');
-    await expect(panelC.locator('.jp-DevInterview-connection')).toHaveAttribute(
-      'data-state',
-      'connected',
-      { timeout: 60000 }
-    );
+    const panelC = await candidateConnected(candidate);
     // The token left the address bar.
     expect(candidate.url()).not.toContain('token');
 
@@ -343,12 +352,7 @@ test('a candidate page on a static host joins through CORS', async ({
   const candidate = await context.newPage();
   try {
     await candidate.goto(`${STATIC}/#token=${token}`);
-    const panelC = candidate.locator('#devinterview-candidate-interview');
-    await expect(panelC.locator('.jp-DevInterview-connection')).toHaveAttribute(
-      'data-state',
-      'connected',
-      { timeout: 60000 }
-    );
+    const panelC = await candidateConnected(candidate);
     expect(candidate.url()).not.toContain('token');
     // The API's cookie cannot be set across origins: the token is the bearer.
     expect(await context.cookies(SERVER)).toEqual([]);
