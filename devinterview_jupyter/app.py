@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from traitlets import Bool, Float, Int, List, Unicode, default, validate
 
 from .api.routes import api_handlers, candidate_site_handlers
-from .candidate.site import DEFAULT_SITE_DIR
+from .candidate.site import DEFAULT_SITE_DIR, WHITEBOARD_LICENSE_OPTION
 from .db.engine import Database, DatabaseUnavailable
 from .db.url import DatabaseURLError, normalize_database_url, redact_url
 from .rooms.manager import RoomManager
@@ -93,6 +93,14 @@ class DevInterviewApp(ExtensionApp):
         candidate page on a static host: `https://interviews.example.com`.""",
     ).tag(config=True)
 
+    whiteboard_license_key = Unicode(
+        help="""tldraw licence key for the whiteboard, handed to JupyterLab and to the
+        candidate page. Without one, tldraw hides the canvas on https sites other than
+        localhost (plain http and localhost count as development). Get a key at
+        tldraw's website (trial, hobby or commercial). Default: the environment variable
+        `TLDRAW_LICENSE_KEY`, else none.""",
+    ).tag(config=True)
+
     room_max_frame_bytes = Int(
         1024 * 1024,
         help="Largest websocket frame a room accepts; a bigger one closes that connection.",
@@ -131,6 +139,10 @@ class DevInterviewApp(ExtensionApp):
             return env
         path = Path(jupyter_data_dir()) / "devinterview" / "devinterview.db"
         return f"sqlite:///{path}"
+
+    @default("whiteboard_license_key")
+    def _default_whiteboard_license_key(self) -> str:
+        return os.environ.get("TLDRAW_LICENSE_KEY", "").strip()
 
     @default("candidate_site_dir")
     def _default_candidate_site_dir(self) -> str:
@@ -184,6 +196,10 @@ class DevInterviewApp(ExtensionApp):
             snapshot_every=self.room_snapshot_every,
         )
         self.log.info("DevInterview uses database %s", redact_url(self.database.url))
+        # JupyterLab's page reads it as PageConfig `devinterviewWhiteboardLicenseKey`.
+        assert self.serverapp is not None
+        page_config = self.serverapp.web_app.settings.setdefault("page_config_data", {})
+        page_config[WHITEBOARD_LICENSE_OPTION] = self.whiteboard_license_key
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(api_handlers())
@@ -195,7 +211,7 @@ class DevInterviewApp(ExtensionApp):
                 site,
                 site,
             )
-        self.handlers.extend(candidate_site_handlers(str(site)))
+        self.handlers.extend(candidate_site_handlers(str(site), self.whiteboard_license_key))
 
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
         # Migrate in the background: an unreachable database must not hold up start-up.

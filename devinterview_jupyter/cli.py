@@ -115,6 +115,11 @@ class CandidateSiteBuildApp(JupyterApp):
         `c.DevInterviewApp.allowed_origins` on that server. Empty: the server that serves
         the site at `{base_url}devinterview/candidate/`.""",
     ).tag(config=True)
+    whiteboard_license_key = Unicode(
+        "",
+        help="""tldraw licence key written into the site, for a site on a static host (the
+        server's own site gets `DevInterviewApp.whiteboard_license_key` when served).""",
+    ).tag(config=True)
     labextension = Unicode(
         str(DEFAULT_LABEXTENSION), help="The built DevInterview labextension to put in."
     ).tag(config=True)
@@ -122,6 +127,7 @@ class CandidateSiteBuildApp(JupyterApp):
     aliases = {
         "output": "CandidateSiteBuildApp.output",
         "api-url": "CandidateSiteBuildApp.api_url",
+        "whiteboard-license-key": "CandidateSiteBuildApp.whiteboard_license_key",
         "labextension": "CandidateSiteBuildApp.labextension",
     }
 
@@ -133,6 +139,7 @@ class CandidateSiteBuildApp(JupyterApp):
             out = build_site(
                 Path(self.output).expanduser(),
                 api_url=self.api_url or None,
+                whiteboard_license_key=self.whiteboard_license_key or None,
                 labextension=Path(self.labextension).expanduser(),
             )
         except SiteBuildError as e:

@@ -4,12 +4,14 @@ import { clientPlugin } from './api/plugin';
 import { candidatePlugin } from './candidate/plugin';
 import { dashboardPlugin } from './dashboard/plugin';
 import { interviewPlugin } from './interview/plugin';
+import { whiteboardPlugin } from './whiteboard/plugin';
 
 /**
  * The plugins of the DevInterview extension.
  */
 const plugins: JupyterFrontEndPlugin<any>[] = [
   clientPlugin,
+  whiteboardPlugin,
   dashboardPlugin,
   interviewPlugin,
   candidatePlugin

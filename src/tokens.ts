@@ -1,6 +1,11 @@
 import type { ServerConnection } from '@jupyterlab/services';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { Token } from '@lumino/coreutils';
+import type { IDisposable } from '@lumino/disposable';
 import type { ISignal } from '@lumino/signaling';
+import type { Widget } from '@lumino/widgets';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
 
 import type {
   IInviteCreate,
@@ -116,4 +121,80 @@ export interface IDevInterviewClient {
 export const IDevInterviewClient = new Token<IDevInterviewClient>(
   'devinterview-jupyter:IDevInterviewClient',
   'The client of the DevInterview REST API.'
+);
+
+/**
+ * What a whiteboard engine needs from an interview.
+ */
+export interface IWhiteboardOptions {
+  /**
+   * The room's document; the board keeps its records in `whiteboard`.
+   */
+  doc: Y.Doc;
+  /**
+   * The room's awareness (cursors of the other participants).
+   */
+  awareness: Awareness;
+  /**
+   * The local participant (name and colour of its cursor).
+   */
+  user: { name: string; color: string; role: string };
+  /**
+   * Whether the board starts read-only.
+   */
+  readOnly: boolean;
+  /**
+   * Resolves once the room has synced, so the board starts from the stored records.
+   */
+  synced: Promise<void>;
+  /**
+   * The translation bundle of the extension.
+   */
+  trans: TranslationBundle;
+}
+
+/**
+ * An image format a whiteboard can export.
+ */
+export type WhiteboardExportFormat = 'svg' | 'png';
+
+/**
+ * A whiteboard in the interview layout. The layout knows only this interface,
+ * so another engine (e.g. Excalidraw) can replace tldraw without touching it.
+ */
+export interface IWhiteboard extends IDisposable {
+  /**
+   * The widget to place in the layout.
+   */
+  readonly widget: Widget;
+  /**
+   * Whether the board accepts edits.
+   */
+  readOnly: boolean;
+  /**
+   * Render the board as an image; rejects when it cannot (nothing drawn yet).
+   */
+  exportImage(format: WhiteboardExportFormat): Promise<Blob>;
+}
+
+/**
+ * Creates whiteboards for interview panels.
+ */
+export interface IWhiteboardFactory {
+  /**
+   * The engine's name, for messages.
+   */
+  readonly name: string;
+  /**
+   * Create a board bound to a room.
+   */
+  create(options: IWhiteboardOptions): IWhiteboard;
+}
+
+/**
+ * The token of the whiteboard factory.
+ */
+export const IWhiteboardFactory = new Token<IWhiteboardFactory>(
+  'devinterview-jupyter:IWhiteboardFactory',
+  'Creates the collaborative whiteboard of an interview.'
 );

@@ -95,6 +95,8 @@ def test_cli_builds_a_lean_site_with_our_extension_and_no_kernel(tmp_path):
             str(out),
             "--api-url",
             "https://jupyter.example.org/user/alice",
+            "--whiteboard-license-key",
+            "tldraw-key-for-static",
         ],
         check=True,
         capture_output=True,
@@ -103,6 +105,7 @@ def test_cli_builds_a_lean_site_with_our_extension_and_no_kernel(tmp_path):
     config = json.loads((out / "jupyter-lite.json").read_text())["jupyter-config-data"]
     assert config["devinterviewServer"] == "https://jupyter.example.org/user/alice/"
     assert config["devinterviewCandidate"] == "true"
+    assert config["devinterviewWhiteboardLicenseKey"] == "tldraw-key-for-static"
     assert [e["name"] for e in config["federated_extensions"]] == ["devinterview-jupyter"]
     assert "devinterview-jupyter:dashboard" in config["disabledExtensions"]
     assert (out / "index.html").is_file()

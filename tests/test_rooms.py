@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 import pytest
-from pycrdt import Doc, Map, Text, create_update_message
+from pycrdt import Array, Doc, Map, Text, create_update_message
 from sqlalchemy import func, select
 from tornado.websocket import WebSocketClientConnection
 
@@ -408,3 +408,34 @@ async def test_a_newcomer_learns_who_is_already_there(api, room_url, interviewer
     assert b"Ada" in await asyncio.wait_for(first_awareness(), 10)
     present.close()
     newcomer.close()
+
+
+async def test_whiteboard_records_sync_are_kept_and_freeze_at_the_end(
+    api, room_url, interviewer, devinterview_app
+):
+    """The board's tldraw records (a YKeyValue over the `whiteboard` array) travel and
+    persist like the code, and nobody can draw once the interview has ended."""
+    s = await create_session(api)
+    url = room_url(s["id"])
+    circle = {"key": "shape:circle", "val": {"id": "shape:circle", "typeName": "shape", "x": 1}}
+    late = {"key": "shape:late", "val": {"id": "shape:late", "typeName": "shape", "x": 2}}
+
+    def keys(doc: Doc[Any]) -> list[str]:
+        return [entry["key"] for entry in doc.get("whiteboard", type=Array).to_py()]
+
+    async with synced_doc(url, interviewer) as a, synced_doc(url, interviewer) as b:
+        a.get("whiteboard", type=Array).append(circle)
+        await until(lambda: keys(b) == ["shape:circle"], what="record relayed")
+        await api("POST", f"sessions/{s['id']}/terminate")
+        await until(lambda: a.get("meta", type=Map).to_py().get("status") == "terminated")
+        a.get("whiteboard", type=Array).append(late)
+        await asyncio.sleep(0.3)
+        assert keys(b) == ["shape:circle"]
+        room = await until_room(devinterview_app, s["id"])
+        assert keys(room.doc) == ["shape:circle"]
+
+    await devinterview_app.rooms.writer.flush()
+    stored = new_document()
+    await SQLYStore(s["id"], writer=devinterview_app.rooms.writer).load_into(stored)
+    assert keys(stored) == ["shape:circle"]
+    assert stored.get("whiteboard", type=Array).to_py()[0]["val"]["x"] == 1

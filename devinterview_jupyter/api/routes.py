@@ -39,10 +39,19 @@ def api_handlers() -> list[tuple[str, Any]]:
 
 def candidate_site_handlers(
     site_dir: str,
+    whiteboard_license_key: str = "",
 ) -> list[tuple[str, Any, dict[str, Any]] | tuple[str, Any]]:
     """The candidate page (static, public) at `{base_url}devinterview/candidate/`."""
     c = CANDIDATE_PREFIX
     return [
         (rf"/{c}", CandidateRedirectHandler),
-        (rf"/{c}/(.*)", CandidateSiteHandler, {"path": site_dir, "default_filename": "index.html"}),
+        (
+            rf"/{c}/(.*)",
+            CandidateSiteHandler,
+            {
+                "path": site_dir,
+                "default_filename": "index.html",
+                "whiteboard_license_key": whiteboard_license_key,
+            },
+        ),
     ]

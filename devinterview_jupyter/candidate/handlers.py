@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
 
+from .site import WHITEBOARD_LICENSE_OPTION
+
+# The site's configuration, where the served site gets the server's settings.
+_LITE_CONFIG = "jupyter-lite.json"
+
 # Build outputs whose names carry a content hash (`1234.ab12cd3.js`) never change.
-_HASHED = re.compile(r"\.[0-9a-f]{7,}\.(?:js|css|wasm|woff2?|ttf|svg|png)$")
+_HASHED = re.compile(r"\.[0-9a-f]{7,}\.(?:js|css|wasm|woff2?|ttf|svg|png|json)$")
 
 
 class CandidateSiteHandler(JupyterHandler, web.StaticFileHandler):
@@ -19,13 +26,43 @@ class CandidateSiteHandler(JupyterHandler, web.StaticFileHandler):
 
     auth_resource = "devinterview:candidate-site"
 
+    def initialize(  # type: ignore[override]
+        self, path: str, default_filename: str | None = None, whiteboard_license_key: str = ""
+    ) -> None:
+        super().initialize(path=path, default_filename=default_filename)
+        self._license_key = whiteboard_license_key
+        self._generated = False
+
     @allow_unauthenticated
     async def head(self, path: str) -> None:
         await web.StaticFileHandler.get(self, path, include_body=False)
 
     @allow_unauthenticated
     async def get(self, path: str, include_body: bool = True) -> None:
+        if path == _LITE_CONFIG and self._license_key:
+            self._write_lite_config()
+            return
         await web.StaticFileHandler.get(self, path, include_body=include_body)
+
+    def _write_lite_config(self) -> None:
+        """The site's root configuration plus the server's whiteboard licence key."""
+        try:
+            data = json.loads((Path(self.root) / _LITE_CONFIG).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise web.HTTPError(404) from e
+        data.setdefault("jupyter-config-data", {})[WHITEBOARD_LICENSE_OPTION] = self._license_key
+        self._generated = True
+        self.set_header("Content-Type", "application/json; charset=UTF-8")
+        self.set_header("Cache-Control", "no-cache")
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.finish(json.dumps(data))
+
+    def compute_etag(self) -> str | None:
+        if self._generated:
+            # Not a file on disk: the ETag of what was written (304s still work).
+            return web.RequestHandler.compute_etag(self)
+        result: str | None = super().compute_etag()
+        return result
 
     def set_extra_headers(self, path: str) -> None:
         # The token lives in the fragment; no page of the site may leak its address.

@@ -25,6 +25,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_LABEXTENSION = PACKAGE_DIR / "labextension"
 DEFAULT_SITE_DIR = PACKAGE_DIR / "candidate_site"
 APP = "repl"
+# The page-config option the whiteboard reads its tldraw licence key from.
+WHITEBOARD_LICENSE_OPTION = "devinterviewWhiteboardLicenseKey"
 
 # Our own plugins that belong to JupyterLab (interviewers), not to the candidate page.
 _OUR_INTERVIEWER_PLUGINS = [
@@ -109,7 +111,9 @@ class SiteBuildError(RuntimeError):
     """The site could not be built; the message says why."""
 
 
-def lite_config(api_url: str | None) -> dict[str, object]:
+def lite_config(
+    api_url: str | None, whiteboard_license_key: str | None = None
+) -> dict[str, object]:
     """The `jupyter-lite.json` of the site."""
     data: dict[str, object] = {
         "appName": "DevInterview",
@@ -120,6 +124,8 @@ def lite_config(api_url: str | None) -> dict[str, object]:
     }
     if api_url:
         data["devinterviewServer"] = normalize_api_url(api_url)
+    if whiteboard_license_key:
+        data[WHITEBOARD_LICENSE_OPTION] = whiteboard_license_key
     return {"jupyter-lite-schema-version": 0, "jupyter-config-data": data}
 
 
@@ -135,6 +141,7 @@ def build_site(
     output: Path,
     *,
     api_url: str | None = None,
+    whiteboard_license_key: str | None = None,
     labextension: Path = DEFAULT_LABEXTENSION,
     python: str = sys.executable,
 ) -> Path:
@@ -155,7 +162,9 @@ def build_site(
     with tempfile.TemporaryDirectory(prefix="devinterview-lite-") as tmp:
         lite_dir = Path(tmp) / "lite"
         lite_dir.mkdir()
-        (lite_dir / "jupyter-lite.json").write_text(json.dumps(lite_config(api_url), indent=2))
+        (lite_dir / "jupyter-lite.json").write_text(
+            json.dumps(lite_config(api_url, whiteboard_license_key), indent=2)
+        )
         staging = Path(tmp) / "site"
         cmd = [
             python,
@@ -224,10 +233,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build the DevInterview candidate site.")
     parser.add_argument("--output", type=Path, default=DEFAULT_SITE_DIR)
     parser.add_argument("--api-url", default=None)
+    parser.add_argument("--whiteboard-license-key", default=None)
     parser.add_argument("--labextension", type=Path, default=DEFAULT_LABEXTENSION)
     args = parser.parse_args(argv)
     try:
-        out = build_site(args.output, api_url=args.api_url, labextension=args.labextension)
+        out = build_site(
+            args.output,
+            api_url=args.api_url,
+            whiteboard_license_key=args.whiteboard_license_key,
+            labextension=args.labextension,
+        )
     except SiteBuildError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -8,6 +8,7 @@ import { PageConfig } from '@jupyterlab/coreutils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { hexColor } from '../interview/user';
+import { IWhiteboardFactory } from '../tokens';
 import {
   TOKEN_STORAGE_KEY,
   fragmentWithoutToken,
@@ -36,11 +37,12 @@ export const candidatePlugin: JupyterFrontEndPlugin<void> = {
   description: 'The candidate page of DevInterview (JupyterLite site only).',
   autoStart: true,
   requires: [IEditorServices],
-  optional: [ITranslator],
+  optional: [ITranslator, IWhiteboardFactory],
   activate: (
     app: JupyterFrontEnd,
     editorServices: IEditorServices,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    whiteboard: IWhiteboardFactory | null
   ): void => {
     if (PageConfig.getOption('devinterviewCandidate') !== 'true') {
       return;
@@ -120,7 +122,8 @@ export const candidatePlugin: JupyterFrontEndPlugin<void> = {
         editorServices,
         user: { name, color: hexColor(undefined, name), role: 'candidate' },
         trans,
-        roomParams
+        roomParams,
+        whiteboard
       });
       content.addClass('jp-DevInterview-candidate');
       const widget = new MainAreaWidget({ content });

@@ -11,9 +11,10 @@ import { mimeTypeOf } from '../model/language';
 import { ServerClock } from '../room/clock';
 import type { IRoomUser } from '../room/provider';
 import { RoomConnection } from '../room/provider';
-import type { IDevInterviewClient } from '../tokens';
+import type { IDevInterviewClient, IWhiteboardFactory } from '../tokens';
 import { createInterviewEditor } from './editor';
 import { ParticipantsList } from './participants';
+import { WhiteboardArea, fileStemOf } from './whiteboardArea';
 
 /**
  * The interview layout: the collaborative editor beside the whiteboard slot,
@@ -68,7 +69,20 @@ export class InterviewPanel extends Panel {
     const top = new SplitPanel({ orientation: 'horizontal', spacing: 1 });
     top.addClass('jp-DevInterview-workArea');
     top.addWidget(this.editor);
-    top.addWidget(this._slot('whiteboard', this._trans.__('Whiteboard')));
+    this.whiteboard = new WhiteboardArea({
+      board:
+        options.whiteboard?.create({
+          doc: this.room.doc,
+          awareness: this.room.awareness,
+          user: options.user,
+          readOnly: this.readOnly,
+          synced: this.room.whenSynced(),
+          trans: this._trans
+        }) ?? null,
+      trans: this._trans,
+      fileStem: fileStemOf(options.session.title)
+    });
+    top.addWidget(this.whiteboard);
 
     const main = new SplitPanel({ orientation: 'vertical', spacing: 1 });
     main.addClass('jp-DevInterview-mainArea');
@@ -101,6 +115,11 @@ export class InterviewPanel extends Panel {
    * The collaborative editor.
    */
   readonly editor: CodeEditorWrapper;
+
+  /**
+   * The whiteboard area (board and export buttons).
+   */
+  readonly whiteboard: WhiteboardArea;
 
   /**
    * The participants list (from the room's awareness).
@@ -233,6 +252,9 @@ export class InterviewPanel extends Panel {
     const readOnly = this.readOnly;
     this.editor.model.mimeType = mimeTypeOf(this.language);
     this.editor.editor.setOption('readOnly', readOnly);
+    if (this.whiteboard.board) {
+      this.whiteboard.board.readOnly = readOnly;
+    }
     this.toggleClass('jp-mod-readOnly', readOnly);
     this.node.dataset.status = this.status;
     this._notice.node.textContent =
@@ -304,6 +326,10 @@ export namespace InterviewPanel {
      * The editor font size in px (null: JupyterLab's).
      */
     fontSize?: number | null;
+    /**
+     * The whiteboard engine (none: the layout says so).
+     */
+    whiteboard?: IWhiteboardFactory | null;
     /**
      * Extra query parameters of the room websocket (candidate page).
      */

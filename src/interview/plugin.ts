@@ -11,7 +11,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 
 import { devInterviewIcon } from '../icons';
-import { IDevInterviewClient } from '../tokens';
+import { IDevInterviewClient, IWhiteboardFactory } from '../tokens';
 import { CommandIDs, INTERVIEW_PLUGIN_ID, interviewWidgetId } from './ids';
 import type { InterviewPanel } from './panel';
 import { TimerDisplay } from './timer';
@@ -34,7 +34,13 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Adds the DevInterview interview layout.',
   autoStart: true,
   requires: [IDevInterviewClient, IEditorServices],
-  optional: [ITranslator, ISettingRegistry, ILayoutRestorer, IStatusBar],
+  optional: [
+    ITranslator,
+    ISettingRegistry,
+    ILayoutRestorer,
+    IStatusBar,
+    IWhiteboardFactory
+  ],
   activate: (
     app: JupyterFrontEnd,
     client: IDevInterviewClient,
@@ -42,7 +48,8 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null,
     settingRegistry: ISettingRegistry | null,
     restorer: ILayoutRestorer | null,
-    statusBar: IStatusBar | null
+    statusBar: IStatusBar | null,
+    whiteboard: IWhiteboardFactory | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('devinterview_jupyter');
     const tracker = new WidgetTracker<MainAreaWidget<InterviewPanel>>({
@@ -72,7 +79,8 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
         editorServices,
         user: interviewerUser(app.serviceManager.user.identity),
         trans,
-        fontSize: settings.editorFontSize
+        fontSize: settings.editorFontSize,
+        whiteboard
       });
       const widget = new MainAreaWidget({ content });
       widget.id = interviewWidgetId(sessionId);

@@ -9,108 +9,20 @@
  * without any of Galata's cookies, on the token-protected server of
  * `jupyter_server_candidate_config.py` (port 8890).
  */
-import type {
-  APIRequestContext,
-  Browser,
-  BrowserContext,
-  Locator,
-  Page
-} from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
 
-const SERVER = 'http://localhost:8890';
-const TOKEN = 'devinterview-ui-tests-interviewer';
-const API = `${SERVER}/devinterview/api`;
-const AUTH = { Authorization: `token ${TOKEN}` };
-
-/**
- * Record every request (and websocket) of a context that goes to another
- * host than the server under test.
- */
-function watchHosts(context: BrowserContext, foreign: string[]): void {
-  const check = (url: string) => {
-    if (!/^(https?|wss?):/.test(url)) {
-      return; // data:, blob:, about:
-    }
-    if (new URL(url).host !== new URL(SERVER).host) {
-      foreign.push(url);
-    }
-  };
-  context.on('request', request => check(request.url()));
-  context.on('page', page => page.on('websocket', ws => check(ws.url())));
-}
-
-async function createSession(
-  request: APIRequestContext,
-  title: string
-): Promise<{ id: string }> {
-  const response = await request.post(`${API}/sessions`, {
-    headers: AUTH,
-    data: { title, candidate_name: 'Grace', planned_minutes: 30 }
-  });
-  expect(response.status()).toBe(201);
-  return response.json();
-}
-
-async function createInvite(
-  request: APIRequestContext,
-  sessionId: string
-): Promise<{ id: string; url: string }> {
-  const response = await request.post(`${API}/sessions/${sessionId}/invites`, {
-    headers: AUTH,
-    data: {}
-  });
-  expect(response.status()).toBe(201);
-  return response.json();
-}
-
-async function interviewerLab(
-  browser: Browser,
-  foreign: string[]
-): Promise<Page> {
-  const context = await browser.newContext();
-  watchHosts(context, foreign);
-  const page = await context.newPage();
-  await page.goto(
-    `${SERVER}/lab/workspaces/candidate-test?reset&token=${TOKEN}`
-  );
-  await page.waitForFunction(
-    () => (window as any).jupyterapp?.started !== undefined,
-    undefined,
-    { timeout: 90000 }
-  );
-  await page.evaluate(() => (window as any).jupyterapp.started);
-  await expect(page.locator('#jp-main-dock-panel')).toBeVisible({
-    timeout: 60000
-  });
-  return page;
-}
-
-/**
- * The candidate's interview panel, once its room is connected.
- */
-async function candidateConnected(page: Page): Promise<Locator> {
-  const panel = page.locator('#devinterview-candidate-interview');
-  await expect(panel.locator('.jp-DevInterview-connection')).toHaveAttribute(
-    'data-state',
-    'connected',
-    { timeout: 60000 }
-  );
-  return panel;
-}
-
-async function candidatePage(
-  browser: Browser,
-  foreign: string[],
-  url: string
-): Promise<Page> {
-  // A fresh context: no Jupyter login, no Galata cookies.
-  const context = await browser.newContext();
-  watchHosts(context, foreign);
-  const page = await context.newPage();
-  await page.goto(url);
-  return page;
-}
+import {
+  API,
+  AUTH,
+  SERVER,
+  candidateConnected,
+  candidatePage,
+  createInvite,
+  createSession,
+  interviewerLab,
+  watchHosts
+} from './helpers';
 
 async function timerSeconds(panel: ReturnType<Page['locator']>) {
   const text =

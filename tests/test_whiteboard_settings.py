@@ -1,0 +1,80 @@
+"""The tldraw licence key: one server setting, handed to JupyterLab's page and to the
+candidate page (served or built for a static host)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devinterview_jupyter.app import DevInterviewApp
+from devinterview_jupyter.candidate.site import WHITEBOARD_LICENSE_OPTION, lite_config
+
+PREFIX = "devinterview/candidate/"
+KEY = "tldraw-test-key-0123"
+
+
+@pytest.fixture
+def site_dir(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>candidate</title>")
+    (site / "jupyter-lite.json").write_text(json.dumps(lite_config(None)))
+    return site
+
+
+@pytest.fixture
+def devinterview_config(site_dir: Path) -> dict[str, Any]:
+    return {"candidate_site_dir": str(site_dir), "whiteboard_license_key": KEY}
+
+
+@pytest.fixture
+def jp_server_config(devinterview_database_url: str, devinterview_config: dict[str, Any]) -> Any:
+    # JupyterLab too: its page is where the interviewer's whiteboard reads the key.
+    return {
+        "ServerApp": {"jpserver_extensions": {"devinterview_jupyter": True, "jupyterlab": True}},
+        "DevInterviewApp": {
+            "database_url": devinterview_database_url,
+            "freeze_startup_objects": False,
+            **devinterview_config,
+        },
+    }
+
+
+async def test_candidate_page_gets_the_key_with_the_rest_of_its_config(api, site_dir):
+    reply = await api("GET", "jupyter-lite.json", as_=None, prefix=PREFIX)
+    assert reply.status == 200
+    assert reply.headers["Cache-Control"] == "no-cache"
+    data = reply.json["jupyter-config-data"]
+    assert data[WHITEBOARD_LICENSE_OPTION] == KEY
+    assert data["devinterviewCandidate"] == "true"
+    # The file on disk is left as built.
+    on_disk = json.loads((site_dir / "jupyter-lite.json").read_text())
+    assert WHITEBOARD_LICENSE_OPTION not in on_disk["jupyter-config-data"]
+
+
+async def test_jupyterlab_page_config_carries_the_key(api):
+    reply = await api("GET", "lab", prefix="")
+    assert reply.status == 200
+    start = reply.body.index(b'id="jupyter-config-data"')
+    config_text = reply.body[reply.body.index(b">", start) + 1 :]
+    config = json.loads(config_text[: config_text.index(b"</script>")])
+    assert config[WHITEBOARD_LICENSE_OPTION] == KEY
+
+
+def test_the_key_defaults_to_the_environment(monkeypatch):
+    monkeypatch.setenv("TLDRAW_LICENSE_KEY", "  from-env  ")
+    assert DevInterviewApp().whiteboard_license_key == "from-env"
+    monkeypatch.delenv("TLDRAW_LICENSE_KEY")
+    assert DevInterviewApp().whiteboard_license_key == ""
+
+
+def test_a_static_site_build_writes_the_key():
+    data = lite_config("https://jupyter.example.org/", KEY)["jupyter-config-data"]
+    assert isinstance(data, dict)
+    assert data[WHITEBOARD_LICENSE_OPTION] == KEY
+    plain = lite_config(None)["jupyter-config-data"]
+    assert isinstance(plain, dict)
+    assert WHITEBOARD_LICENSE_OPTION not in plain
