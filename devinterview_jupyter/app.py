@@ -15,7 +15,12 @@ from sqlalchemy.engine import make_url
 from traitlets import Bool, Float, Int, List, Unicode, default, validate
 
 from .api.routes import api_handlers, candidate_site_handlers
-from .candidate.site import DEFAULT_SITE_DIR, WHITEBOARD_LICENSE_OPTION
+from .candidate.site import (
+    DEFAULT_SITE_DIR,
+    PYODIDE_URL_OPTION,
+    RUN_TIME_LIMIT_OPTION,
+    WHITEBOARD_LICENSE_OPTION,
+)
 from .db.engine import Database, DatabaseUnavailable
 from .db.url import DatabaseURLError, normalize_database_url, redact_url
 from .rooms.manager import RoomManager
@@ -101,6 +106,20 @@ class DevInterviewApp(ExtensionApp):
         `TLDRAW_LICENSE_KEY`, else none.""",
     ).tag(config=True)
 
+    run_time_limit_seconds = Float(
+        10.0,
+        help="""Longest a program may run in a participant's browser (Python, JavaScript,
+        SQL) before it is stopped.""",
+    ).tag(config=True)
+
+    pyodide_url = Unicode(
+        "",
+        help="""URL of a full Pyodide distribution (the folder holding `pyodide.js` and
+        `pyodide-lock.json`, same Pyodide version), so programs can import compiled
+        packages such as numpy or pandas. Empty: the Pyodide runtime shipped in the
+        package (standard library only, works offline).""",
+    ).tag(config=True)
+
     room_max_frame_bytes = Int(
         1024 * 1024,
         help="Largest websocket frame a room accepts; a bigger one closes that connection.",
@@ -155,6 +174,13 @@ class DevInterviewApp(ExtensionApp):
         except DatabaseURLError as e:
             raise ValueError(f"DevInterviewApp.database_url: {e}") from e
 
+    @validate("run_time_limit_seconds")
+    def _validate_run_time_limit(self, proposal: dict[str, Any]) -> float:
+        value = float(proposal["value"])
+        if not 1 <= value <= 600:
+            raise ValueError("run_time_limit_seconds must be between 1 and 600")
+        return value
+
     @validate("invite_expiry_minutes")
     def _validate_expiry(self, proposal: dict[str, Any]) -> int:
         value = int(proposal["value"])
@@ -165,6 +191,16 @@ class DevInterviewApp(ExtensionApp):
     def origin_allowed(self, origin: str) -> bool:
         """Whether a page on ``origin`` (another than the server's own) may use the API."""
         return origin.rstrip("/").lower() in {o.rstrip("/").lower() for o in self.allowed_origins}
+
+    def page_options(self) -> dict[str, str]:
+        """The settings the browser needs, for JupyterLab's page config and the candidate
+        page's `jupyter-lite.json` (PageConfig options)."""
+        options = {RUN_TIME_LIMIT_OPTION: str(round(self.run_time_limit_seconds * 1000))}
+        if self.whiteboard_license_key:
+            options[WHITEBOARD_LICENSE_OPTION] = self.whiteboard_license_key
+        if self.pyodide_url:
+            options[PYODIDE_URL_OPTION] = self.pyodide_url
+        return options
 
     def resolved_database_url(self) -> str:
         # Reading the trait runs the @default and then the @validate normalisation.
@@ -196,10 +232,9 @@ class DevInterviewApp(ExtensionApp):
             snapshot_every=self.room_snapshot_every,
         )
         self.log.info("DevInterview uses database %s", redact_url(self.database.url))
-        # JupyterLab's page reads it as PageConfig `devinterviewWhiteboardLicenseKey`.
         assert self.serverapp is not None
         page_config = self.serverapp.web_app.settings.setdefault("page_config_data", {})
-        page_config[WHITEBOARD_LICENSE_OPTION] = self.whiteboard_license_key
+        page_config.update(self.page_options())
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(api_handlers())
@@ -211,7 +246,7 @@ class DevInterviewApp(ExtensionApp):
                 site,
                 site,
             )
-        self.handlers.extend(candidate_site_handlers(str(site), self.whiteboard_license_key))
+        self.handlers.extend(candidate_site_handlers(str(site), self.page_options()))
 
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
         # Migrate in the background: an unreachable database must not hold up start-up.

@@ -43,8 +43,14 @@ site = [x for x in names if x.startswith("devinterview_jupyter/candidate_site/")
 exts = {x.split("/")[3] for x in site if x.startswith("devinterview_jupyter/candidate_site/extensions/")}
 if exts != {"devinterview-jupyter"}:
     sys.exit(f"candidate site should carry only our labextension, has {sorted(exts)}")
-if any("pyodide" in x.lower() for x in site):
-    sys.exit("candidate site must not carry a kernel yet")
+# Python runs on the Pyodide copy inside our own labextension, never a kernel or a CDN.
+for where, files in (("wheel", static), ("candidate site", site)):
+    if not any(x.endswith("static/pyodide/pyodide.asm.wasm") for x in files):
+        sys.exit(f"{where}: no self-hosted Pyodide in the labextension")
+    if not any("/python-worker." in x for x in files):
+        sys.exit(f"{where}: no Python worker in the labextension")
+if any("kernelspecs" in x or "pyodide-kernel" in x for x in site):
+    sys.exit("candidate site must not carry a JupyterLite kernel")
 print(f"wheel has the labextension ({len(static)} static files), the server config "
       f"and the candidate site ({len(site)} files)")
 PY

@@ -4,6 +4,7 @@ import { clientPlugin } from './api/plugin';
 import { candidatePlugin } from './candidate/plugin';
 import { dashboardPlugin } from './dashboard/plugin';
 import { interviewPlugin } from './interview/plugin';
+import { runnersPlugin } from './runner/plugin';
 import { whiteboardPlugin } from './whiteboard/plugin';
 
 /**
@@ -12,6 +13,7 @@ import { whiteboardPlugin } from './whiteboard/plugin';
 const plugins: JupyterFrontEndPlugin<any>[] = [
   clientPlugin,
   whiteboardPlugin,
+  runnersPlugin,
   dashboardPlugin,
   interviewPlugin,
   candidatePlugin

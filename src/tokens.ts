@@ -20,8 +20,10 @@ import type {
   ISessionList,
   ISessionUpdate,
   ITimerState,
+  Language,
   TimerAction
 } from './api/types';
+import type { OutputChunk, RunStatus } from './runner/protocol';
 
 /**
  * The client of the DevInterview REST API (`{base_url}devinterview/api`).
@@ -197,4 +199,86 @@ export interface IWhiteboardFactory {
 export const IWhiteboardFactory = new Token<IWhiteboardFactory>(
   'devinterview-jupyter:IWhiteboardFactory',
   'Creates the collaborative whiteboard of an interview.'
+);
+
+/**
+ * Where a code runner is: not started, loading its runtime, ready, running a
+ * program, or unable to start.
+ */
+export type RunnerState = 'idle' | 'loading' | 'ready' | 'busy' | 'failed';
+
+/**
+ * One program to run.
+ */
+export interface IRunOptions {
+  /**
+   * The source code.
+   */
+  code: string;
+  /**
+   * The program's standard input, read line by line by `input()`.
+   */
+  stdin: string;
+  /**
+   * Longest run allowed, in ms; the runtime is killed after it.
+   */
+  timeLimitMs: number;
+  /**
+   * Output kept at most (bytes of text), see `OutputLimiter`.
+   */
+  outputLimit?: number;
+  /**
+   * Receives output as it is produced.
+   */
+  onOutput: (chunks: OutputChunk[]) => void;
+}
+
+/**
+ * How a run ended.
+ */
+export interface IRunResult {
+  status: Exclude<RunStatus, 'running'>;
+  durationMs: number;
+}
+
+/**
+ * Runs programs of one language in the browser, one at a time.
+ */
+export interface ICodeRunner extends IDisposable {
+  readonly state: RunnerState;
+  readonly stateChanged: ISignal<ICodeRunner, RunnerState>;
+  /**
+   * What the runtime last said while loading.
+   */
+  readonly progress: string;
+  /**
+   * Start the runtime now so the first run is fast.
+   */
+  warm(): void;
+  /**
+   * Run a program; resolves when it ends, however it ends.
+   */
+  run(options: IRunOptions): Promise<IRunResult>;
+  /**
+   * Stop the running program (the runtime is replaced by a fresh one).
+   */
+  stop(): void;
+}
+
+/**
+ * The code runners of this browser tab, by language.
+ */
+export interface ICodeRunners {
+  /**
+   * The runner of a language, or null when the language cannot run in the browser.
+   */
+  runnerFor(language: Language): ICodeRunner | null;
+}
+
+/**
+ * The token of the code runners.
+ */
+export const ICodeRunners = new Token<ICodeRunners>(
+  'devinterview-jupyter:ICodeRunners',
+  'Runs interview code in the browser (Python on Pyodide, JavaScript in a sandbox, SQL).'
 );

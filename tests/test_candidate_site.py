@@ -114,9 +114,13 @@ def test_cli_builds_a_lean_site_with_our_extension_and_no_kernel(tmp_path):
     extensions = sorted(p.name for p in (out / "extensions").iterdir())
     assert extensions == ["devinterview-jupyter"]
     names = [str(p.relative_to(out)) for p in out.rglob("*")]
-    # No kernel: no Pyodide, no kernel specs, nothing that could fetch one from a CDN.
-    assert not [n for n in names if "pyodide" in n.lower() or "kernelspecs" in n]
+    # No JupyterLite kernel (nothing that could fetch one from a CDN): Python runs on
+    # the Pyodide copy inside our labextension, in a worker of our own.
+    assert not [n for n in names if "kernelspecs" in n or "pyodide-kernel" in n]
     assert "pyodide" not in (out / "jupyter-lite.json").read_text().lower()
+    pyodide = out / "extensions" / "devinterview-jupyter" / "static" / "pyodide"
+    assert (pyodide / "pyodide.asm.wasm").is_file()
+    assert (pyodide / "python_stdlib.zip").is_file()
     assert not (out / "service-worker.js").exists()
 
 

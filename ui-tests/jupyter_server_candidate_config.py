@@ -20,3 +20,5 @@ c.DevInterviewApp.allowed_origins = ["http://127.0.0.1:8891"]  # noqa: F821
 
 _db_dir = Path(tempfile.mkdtemp(prefix="devinterview-ui-candidate-"))
 c.DevInterviewApp.database_url = f"sqlite+aiosqlite:///{_db_dir / 'devinterview.db'}"  # noqa: F821
+# Short, so the browser tests see a runaway program stopped without waiting long.
+c.DevInterviewApp.run_time_limit_seconds = 4  # noqa: F821

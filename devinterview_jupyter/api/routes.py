@@ -39,7 +39,7 @@ def api_handlers() -> list[tuple[str, Any]]:
 
 def candidate_site_handlers(
     site_dir: str,
-    whiteboard_license_key: str = "",
+    page_options: dict[str, str] | None = None,
 ) -> list[tuple[str, Any, dict[str, Any]] | tuple[str, Any]]:
     """The candidate page (static, public) at `{base_url}devinterview/candidate/`."""
     c = CANDIDATE_PREFIX
@@ -51,7 +51,7 @@ def candidate_site_handlers(
             {
                 "path": site_dir,
                 "default_filename": "index.html",
-                "whiteboard_license_key": whiteboard_license_key,
+                "page_options": page_options or {},
             },
         ),
     ]

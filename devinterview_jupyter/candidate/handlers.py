@@ -11,8 +11,6 @@ from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
 
-from .site import WHITEBOARD_LICENSE_OPTION
-
 # The site's configuration, where the served site gets the server's settings.
 _LITE_CONFIG = "jupyter-lite.json"
 
@@ -27,10 +25,13 @@ class CandidateSiteHandler(JupyterHandler, web.StaticFileHandler):
     auth_resource = "devinterview:candidate-site"
 
     def initialize(  # type: ignore[override]
-        self, path: str, default_filename: str | None = None, whiteboard_license_key: str = ""
+        self,
+        path: str,
+        default_filename: str | None = None,
+        page_options: dict[str, str] | None = None,
     ) -> None:
         super().initialize(path=path, default_filename=default_filename)
-        self._license_key = whiteboard_license_key
+        self._page_options = dict(page_options or {})
         self._generated = False
 
     @allow_unauthenticated
@@ -39,18 +40,18 @@ class CandidateSiteHandler(JupyterHandler, web.StaticFileHandler):
 
     @allow_unauthenticated
     async def get(self, path: str, include_body: bool = True) -> None:
-        if path == _LITE_CONFIG and self._license_key:
+        if path == _LITE_CONFIG and self._page_options:
             self._write_lite_config()
             return
         await web.StaticFileHandler.get(self, path, include_body=include_body)
 
     def _write_lite_config(self) -> None:
-        """The site's root configuration plus the server's whiteboard licence key."""
+        """The site's root configuration plus the server's settings for the browser."""
         try:
             data = json.loads((Path(self.root) / _LITE_CONFIG).read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
             raise web.HTTPError(404) from e
-        data.setdefault("jupyter-config-data", {})[WHITEBOARD_LICENSE_OPTION] = self._license_key
+        data.setdefault("jupyter-config-data", {}).update(self._page_options)
         self._generated = True
         self.set_header("Content-Type", "application/json; charset=UTF-8")
         self.set_header("Cache-Control", "no-cache")

@@ -25,8 +25,11 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_LABEXTENSION = PACKAGE_DIR / "labextension"
 DEFAULT_SITE_DIR = PACKAGE_DIR / "candidate_site"
 APP = "repl"
-# The page-config option the whiteboard reads its tldraw licence key from.
+# Page-config options the frontend reads (JupyterLab's page config, the candidate
+# site's jupyter-lite.json): the server's settings for the browser.
 WHITEBOARD_LICENSE_OPTION = "devinterviewWhiteboardLicenseKey"
+PYODIDE_URL_OPTION = "devinterviewPyodideUrl"
+RUN_TIME_LIMIT_OPTION = "devinterviewRunTimeLimitMs"
 
 # Our own plugins that belong to JupyterLab (interviewers), not to the candidate page.
 _OUR_INTERVIEWER_PLUGINS = [

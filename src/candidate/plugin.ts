@@ -8,7 +8,8 @@ import { PageConfig } from '@jupyterlab/coreutils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { hexColor } from '../interview/user';
-import { IWhiteboardFactory } from '../tokens';
+import { runTimeLimitMs } from '../runner/settings';
+import { ICodeRunners, IWhiteboardFactory } from '../tokens';
 import {
   TOKEN_STORAGE_KEY,
   fragmentWithoutToken,
@@ -37,12 +38,13 @@ export const candidatePlugin: JupyterFrontEndPlugin<void> = {
   description: 'The candidate page of DevInterview (JupyterLite site only).',
   autoStart: true,
   requires: [IEditorServices],
-  optional: [ITranslator, IWhiteboardFactory],
+  optional: [ITranslator, IWhiteboardFactory, ICodeRunners],
   activate: (
     app: JupyterFrontEnd,
     editorServices: IEditorServices,
     translator: ITranslator | null,
-    whiteboard: IWhiteboardFactory | null
+    whiteboard: IWhiteboardFactory | null,
+    runners: ICodeRunners | null
   ): void => {
     if (PageConfig.getOption('devinterviewCandidate') !== 'true') {
       return;
@@ -123,7 +125,9 @@ export const candidatePlugin: JupyterFrontEndPlugin<void> = {
         user: { name, color: hexColor(undefined, name), role: 'candidate' },
         trans,
         roomParams,
-        whiteboard
+        whiteboard,
+        runners,
+        runTimeLimitMs: runTimeLimitMs()
       });
       content.addClass('jp-DevInterview-candidate');
       const widget = new MainAreaWidget({ content });

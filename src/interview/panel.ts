@@ -11,9 +11,15 @@ import { mimeTypeOf } from '../model/language';
 import { ServerClock } from '../room/clock';
 import type { IRoomUser } from '../room/provider';
 import { RoomConnection } from '../room/provider';
-import type { IDevInterviewClient, IWhiteboardFactory } from '../tokens';
+import type {
+  ICodeRunners,
+  IDevInterviewClient,
+  IWhiteboardFactory
+} from '../tokens';
 import { createInterviewEditor } from './editor';
 import { ParticipantsList } from './participants';
+import { RunPanel } from './runPanel';
+import { DEFAULT_RUN_TIME_LIMIT_MS } from '../runner/settings';
 import { WhiteboardArea, fileStemOf } from './whiteboardArea';
 
 /**
@@ -87,7 +93,19 @@ export class InterviewPanel extends Panel {
     const main = new SplitPanel({ orientation: 'vertical', spacing: 1 });
     main.addClass('jp-DevInterview-mainArea');
     main.addWidget(top);
-    main.addWidget(this._slot('runs', this._trans.__('Run output')));
+    this.runPanel = new RunPanel({
+      doc: this.room.doc,
+      runners: options.runners ?? null,
+      author: { ...options.user },
+      language: this.language,
+      getCode: () => this.room.sharedModel.getSource(),
+      timeLimitMs: options.runTimeLimitMs ?? DEFAULT_RUN_TIME_LIMIT_MS,
+      trans: this._trans
+    });
+    main.addWidget(this.runPanel);
+    // Shift+Enter runs, from the editor or the stdin box (before CodeMirror
+    // turns it into a newline).
+    this.node.addEventListener('keydown', this._onKeyDown, true);
 
     this.addWidget(header);
     this.addWidget(this._notice);
@@ -115,6 +133,11 @@ export class InterviewPanel extends Panel {
    * The collaborative editor.
    */
   readonly editor: CodeEditorWrapper;
+
+  /**
+   * The run area (Run / Stop, stdin, the shared run log).
+   */
+  readonly runPanel: RunPanel;
 
   /**
    * The whiteboard area (board and export buttons).
@@ -207,6 +230,7 @@ export class InterviewPanel extends Panel {
       return;
     }
     this.room.meta.unobserve(this._onMeta);
+    this.node.removeEventListener('keydown', this._onKeyDown, true);
     super.dispose();
     this.room.dispose();
     Signal.clearData(this);
@@ -233,17 +257,19 @@ export class InterviewPanel extends Panel {
     }
   }
 
-  private _slot(name: string, label: string): Widget {
-    const slot = new Widget();
-    slot.addClass('jp-DevInterview-slot');
-    slot.node.dataset.slot = name;
-    slot.node.setAttribute('aria-label', label);
-    const heading = document.createElement('div');
-    heading.className = 'jp-DevInterview-slotTitle';
-    heading.textContent = label;
-    slot.node.appendChild(heading);
-    return slot;
-  }
+  private _onKeyDown = (event: KeyboardEvent): void => {
+    if (
+      event.key === 'Enter' &&
+      event.shiftKey &&
+      !event.ctrlKey &&
+      !event.altKey &&
+      !event.metaKey
+    ) {
+      event.preventDefault();
+      event.stopPropagation();
+      void this.runPanel.run();
+    }
+  };
 
   private _onMeta = (): void => {
     if (this.isDisposed) {
@@ -255,6 +281,8 @@ export class InterviewPanel extends Panel {
     if (this.whiteboard.board) {
       this.whiteboard.board.readOnly = readOnly;
     }
+    this.runPanel.readOnly = readOnly;
+    this.runPanel.setLanguage(this.language);
     this.toggleClass('jp-mod-readOnly', readOnly);
     this.node.dataset.status = this.status;
     this._notice.node.textContent =
@@ -326,6 +354,14 @@ export namespace InterviewPanel {
      * The editor font size in px (null: JupyterLab's).
      */
     fontSize?: number | null;
+    /**
+     * The code runners (none: the run area says code cannot run).
+     */
+    runners?: ICodeRunners | null;
+    /**
+     * Longest run allowed, in ms (default 10 s).
+     */
+    runTimeLimitMs?: number;
     /**
      * The whiteboard engine (none: the layout says so).
      */

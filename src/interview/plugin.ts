@@ -11,7 +11,12 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 
 import { devInterviewIcon } from '../icons';
-import { IDevInterviewClient, IWhiteboardFactory } from '../tokens';
+import { runTimeLimitMs } from '../runner/settings';
+import {
+  ICodeRunners,
+  IDevInterviewClient,
+  IWhiteboardFactory
+} from '../tokens';
 import { CommandIDs, INTERVIEW_PLUGIN_ID, interviewWidgetId } from './ids';
 import type { InterviewPanel } from './panel';
 import { TimerDisplay } from './timer';
@@ -39,7 +44,8 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
     ISettingRegistry,
     ILayoutRestorer,
     IStatusBar,
-    IWhiteboardFactory
+    IWhiteboardFactory,
+    ICodeRunners
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -49,7 +55,8 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
     settingRegistry: ISettingRegistry | null,
     restorer: ILayoutRestorer | null,
     statusBar: IStatusBar | null,
-    whiteboard: IWhiteboardFactory | null
+    whiteboard: IWhiteboardFactory | null,
+    runners: ICodeRunners | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('devinterview_jupyter');
     const tracker = new WidgetTracker<MainAreaWidget<InterviewPanel>>({
@@ -80,7 +87,9 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
         user: interviewerUser(app.serviceManager.user.identity),
         trans,
         fontSize: settings.editorFontSize,
-        whiteboard
+        whiteboard,
+        runners,
+        runTimeLimitMs: runTimeLimitMs()
       });
       const widget = new MainAreaWidget({ content });
       widget.id = interviewWidgetId(sessionId);

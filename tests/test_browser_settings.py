@@ -1,5 +1,6 @@
-"""The tldraw licence key: one server setting, handed to JupyterLab's page and to the
-candidate page (served or built for a static host)."""
+"""Server settings the browser needs (tldraw licence key, run time limit, Pyodide URL):
+set once on the server, handed to JupyterLab's page config and to the candidate page
+(served, or built for a static host)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,16 @@ from typing import Any
 import pytest
 
 from devinterview_jupyter.app import DevInterviewApp
-from devinterview_jupyter.candidate.site import WHITEBOARD_LICENSE_OPTION, lite_config
+from devinterview_jupyter.candidate.site import (
+    PYODIDE_URL_OPTION,
+    RUN_TIME_LIMIT_OPTION,
+    WHITEBOARD_LICENSE_OPTION,
+    lite_config,
+)
 
 PREFIX = "devinterview/candidate/"
 KEY = "tldraw-test-key-0123"
+PYODIDE = "https://pyodide.internal.example/v314/full/"
 
 
 @pytest.fixture
@@ -27,7 +34,12 @@ def site_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def devinterview_config(site_dir: Path) -> dict[str, Any]:
-    return {"candidate_site_dir": str(site_dir), "whiteboard_license_key": KEY}
+    return {
+        "candidate_site_dir": str(site_dir),
+        "whiteboard_license_key": KEY,
+        "run_time_limit_seconds": 2.5,
+        "pyodide_url": PYODIDE,
+    }
 
 
 @pytest.fixture
@@ -49,6 +61,8 @@ async def test_candidate_page_gets_the_key_with_the_rest_of_its_config(api, site
     assert reply.headers["Cache-Control"] == "no-cache"
     data = reply.json["jupyter-config-data"]
     assert data[WHITEBOARD_LICENSE_OPTION] == KEY
+    assert data[RUN_TIME_LIMIT_OPTION] == "2500"
+    assert data[PYODIDE_URL_OPTION] == PYODIDE
     assert data["devinterviewCandidate"] == "true"
     # The file on disk is left as built.
     on_disk = json.loads((site_dir / "jupyter-lite.json").read_text())
@@ -62,6 +76,8 @@ async def test_jupyterlab_page_config_carries_the_key(api):
     config_text = reply.body[reply.body.index(b">", start) + 1 :]
     config = json.loads(config_text[: config_text.index(b"</script>")])
     assert config[WHITEBOARD_LICENSE_OPTION] == KEY
+    assert config[RUN_TIME_LIMIT_OPTION] == "2500"
+    assert config[PYODIDE_URL_OPTION] == PYODIDE
 
 
 def test_the_key_defaults_to_the_environment(monkeypatch):
@@ -78,3 +94,14 @@ def test_a_static_site_build_writes_the_key():
     plain = lite_config(None)["jupyter-config-data"]
     assert isinstance(plain, dict)
     assert WHITEBOARD_LICENSE_OPTION not in plain
+
+
+def test_defaults_send_only_the_time_limit(monkeypatch):
+    monkeypatch.delenv("TLDRAW_LICENSE_KEY", raising=False)
+    assert DevInterviewApp().page_options() == {RUN_TIME_LIMIT_OPTION: "10000"}
+
+
+@pytest.mark.parametrize("seconds", [0, 0.5, 601, -3])
+def test_time_limit_out_of_range_is_refused(seconds):
+    with pytest.raises(ValueError, match="run_time_limit_seconds"):
+        DevInterviewApp(run_time_limit_seconds=seconds)

@@ -1,0 +1,379 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { Panel, Widget } from '@lumino/widgets';
+import type * as Y from 'yjs';
+
+import type { Language } from '../api/types';
+import type { IRunView, IRunAuthor } from '../runner/runLog';
+import { RunLog } from '../runner/runLog';
+import type { OutputChunk } from '../runner/protocol';
+import type { ICodeRunner, ICodeRunners, RunnerState } from '../tokens';
+
+/**
+ * Runs shown in the output area (all are kept in the room).
+ */
+const SHOWN_RUNS = 20;
+
+/**
+ * The run area of the interview: Run / Stop, the runner's state (with a
+ * progress indicator while the runtime loads), a stdin box and the shared log
+ * of runs, which every participant sees live.
+ */
+export class RunPanel extends Panel {
+  constructor(options: RunPanel.IOptions) {
+    super();
+    this._trans = options.trans;
+    this._runners = options.runners;
+    this._author = options.author;
+    this._getCode = options.getCode;
+    this._timeLimitMs = options.timeLimitMs;
+    this.log = new RunLog(options.doc);
+    this.addClass('jp-DevInterview-slot');
+    this.addClass('jp-DevInterview-runArea');
+    this.node.dataset.slot = 'runs';
+    this.node.setAttribute('aria-label', this._trans.__('Run output'));
+
+    const bar = new Widget();
+    bar.addClass('jp-DevInterview-slotBar');
+    const title = document.createElement('div');
+    title.className = 'jp-DevInterview-slotTitle';
+    title.textContent = this._trans.__('Run');
+    this._runButton = button(
+      'jp-DevInterview-runButton',
+      this._trans.__('Run'),
+      this._trans.__('Run the code (Shift+Enter)')
+    );
+    this._runButton.classList.add('jp-mod-accept');
+    this._runButton.addEventListener('click', () => void this.run());
+    this._stopButton = button(
+      'jp-DevInterview-stopButton',
+      this._trans.__('Stop'),
+      this._trans.__('Stop the running program')
+    );
+    this._stopButton.addEventListener('click', () => this.stop());
+    this._state = document.createElement('span');
+    this._state.className = 'jp-DevInterview-runState';
+    this._state.setAttribute('role', 'status');
+    bar.node.append(title, this._state, this._runButton, this._stopButton);
+
+    const body = new Widget();
+    body.addClass('jp-DevInterview-runBody');
+    this._stdin = document.createElement('textarea');
+    this._stdin.className = 'jp-DevInterview-stdin';
+    this._stdin.placeholder = this._trans.__(
+      'Standard input: one line per input()'
+    );
+    this._stdin.setAttribute('aria-label', this._trans.__('Standard input'));
+    this._stdin.spellcheck = false;
+    this._output = document.createElement('div');
+    this._output.className = 'jp-DevInterview-runOutput';
+    this._output.setAttribute('role', 'log');
+    this._output.setAttribute('aria-live', 'polite');
+    body.node.append(this._stdin, this._output);
+
+    this.addWidget(bar);
+    this.addWidget(body);
+    this.log.changed.connect(this._render, this);
+    this.setLanguage(options.language);
+    this._render();
+  }
+
+  /**
+   * The shared run log.
+   */
+  readonly log: RunLog;
+
+  /**
+   * The runner of the current language (null: not runnable in the browser).
+   */
+  get runner(): ICodeRunner | null {
+    return this._runner;
+  }
+
+  /**
+   * Whether runs are refused (the interview has ended).
+   */
+  get readOnly(): boolean {
+    return this._readOnly;
+  }
+  set readOnly(value: boolean) {
+    this._readOnly = value;
+    this._stdin.readOnly = value;
+    this._updateState();
+  }
+
+  /**
+   * Follow the session's language, and start its runtime so the first run is fast.
+   */
+  setLanguage(language: Language): void {
+    this._language = language;
+    const runner = this._runners?.runnerFor(language) ?? null;
+    if (runner !== this._runner) {
+      this._runner?.stateChanged.disconnect(this._updateState, this);
+      this._runner = runner;
+      runner?.stateChanged.connect(this._updateState, this);
+    }
+    if (runner && !this._readOnly) {
+      runner.warm();
+    }
+    this._updateState();
+  }
+
+  /**
+   * Run the editor's code in this browser; the run goes into the room's log.
+   */
+  async run(): Promise<void> {
+    const runner = this._runner;
+    if (!runner || this._readOnly || this._running) {
+      return;
+    }
+    this._running = true;
+    this._updateState();
+    const recorder = this.log.start({
+      language: this._language,
+      by: this._author,
+      code: this._getCode(),
+      stdin: this._stdin.value
+    });
+    try {
+      const result = await runner.run({
+        code: this._getCode(),
+        stdin: this._stdin.value,
+        timeLimitMs: this._timeLimitMs,
+        onOutput: chunks => recorder.append(chunks)
+      });
+      recorder.finish(result);
+    } catch (error) {
+      recorder.append([
+        {
+          kind: 'text',
+          stream: 'system',
+          text: `${error instanceof Error ? error.message : String(error)}\n`
+        }
+      ]);
+      recorder.finish({ status: 'failed', durationMs: 0 });
+    } finally {
+      this._running = false;
+      this._updateState();
+    }
+  }
+
+  /**
+   * Stop the program this browser is running.
+   */
+  stop(): void {
+    if (this._running) {
+      this._runner?.stop();
+    }
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this.stop();
+    this._runner?.stateChanged.disconnect(this._updateState, this);
+    this.log.dispose();
+    super.dispose();
+  }
+
+  private _updateState(): void {
+    const runner = this._runner;
+    const state: RunnerState | 'unsupported' = runner
+      ? this._running
+        ? 'busy'
+        : runner.state
+      : 'unsupported';
+    this.node.dataset.runner = state;
+    this._runButton.disabled =
+      !runner || this._readOnly || this._running || state === 'failed';
+    this._stopButton.disabled = !this._running;
+    this._state.dataset.state = state;
+    this._state.textContent = this._stateText(state, runner);
+    this._runButton.title = runner
+      ? this._trans.__('Run the code (Shift+Enter)')
+      : this._state.textContent;
+  }
+
+  private _stateText(
+    state: RunnerState | 'unsupported',
+    runner: ICodeRunner | null
+  ): string {
+    const name = LANGUAGE_NAMES[this._language] ?? this._language;
+    if (this._readOnly) {
+      return this._trans.__('The interview has ended: running is off.');
+    }
+    switch (state) {
+      case 'unsupported':
+        return this._trans.__(
+          '%1 cannot run in the browser yet. Python, JavaScript and SQL can.',
+          name
+        );
+      case 'loading':
+        return runner?.progress || this._trans.__('Loading %1…', name);
+      case 'busy':
+        return this._trans.__('Running %1…', name);
+      case 'failed':
+        return (
+          runner?.progress ||
+          this._trans.__('%1 could not start in this browser.', name)
+        );
+      case 'idle':
+      case 'ready':
+        return this._trans.__('%1 ready', name);
+    }
+  }
+
+  private _render(): void {
+    const runs = this.log.runs().slice(-SHOWN_RUNS);
+    const atBottom =
+      this._output.scrollTop + this._output.clientHeight >=
+      this._output.scrollHeight - 4;
+    this._output.replaceChildren(...runs.map(run => this._renderRun(run)));
+    if (runs.length === 0) {
+      const empty = document.createElement('div');
+      empty.className = 'jp-DevInterview-runEmpty';
+      empty.textContent = this._trans.__(
+        'Runs appear here for everyone in the interview.'
+      );
+      this._output.append(empty);
+    }
+    if (atBottom) {
+      this._output.scrollTop = this._output.scrollHeight;
+    }
+  }
+
+  private _renderRun(run: IRunView): HTMLElement {
+    const item = document.createElement('section');
+    item.className = 'jp-DevInterview-run';
+    item.dataset.runId = run.id;
+    item.dataset.status = run.status;
+    item.dataset.language = run.language;
+    const head = document.createElement('div');
+    head.className = 'jp-DevInterview-runHead';
+    const who = document.createElement('span');
+    who.className = 'jp-DevInterview-runAuthor';
+    who.style.setProperty('--jp-devinterview-author-color', run.by.color);
+    who.textContent = run.by.name;
+    const what = document.createElement('span');
+    what.textContent = LANGUAGE_NAMES[run.language] ?? run.language;
+    const status = document.createElement('span');
+    status.className = 'jp-DevInterview-runStatus';
+    status.textContent = this._statusText(run);
+    head.append(who, what, status);
+    const body = document.createElement('div');
+    body.className = 'jp-DevInterview-runText';
+    for (const chunk of run.output) {
+      body.append(renderChunk(chunk, this._trans));
+    }
+    item.append(head, body);
+    return item;
+  }
+
+  private _statusText(run: IRunView): string {
+    const seconds =
+      run.durationMs === null
+        ? ''
+        : ` · ${(run.durationMs / 1000).toFixed(2)} s`;
+    const labels: Record<string, string> = {
+      running: this._trans.__('running…'),
+      ok: this._trans.__('finished'),
+      error: this._trans.__('error'),
+      timeout: this._trans.__('time limit'),
+      stopped: this._trans.__('stopped'),
+      failed: this._trans.__('could not run')
+    };
+    return `${labels[run.status] ?? run.status}${seconds}`;
+  }
+
+  private _trans: TranslationBundle;
+  private _runners: ICodeRunners | null;
+  private _author: IRunAuthor;
+  private _getCode: () => string;
+  private _timeLimitMs: number;
+  private _language: Language = 'python';
+  private _runner: ICodeRunner | null = null;
+  private _running = false;
+  private _readOnly = false;
+  private _runButton: HTMLButtonElement;
+  private _stopButton: HTMLButtonElement;
+  private _state: HTMLSpanElement;
+  private _stdin: HTMLTextAreaElement;
+  private _output: HTMLDivElement;
+}
+
+/**
+ * A namespace for `RunPanel` statics.
+ */
+export namespace RunPanel {
+  /**
+   * The options of the run area.
+   */
+  export interface IOptions {
+    doc: Y.Doc;
+    runners: ICodeRunners | null;
+    author: IRunAuthor;
+    language: Language;
+    getCode: () => string;
+    timeLimitMs: number;
+    trans: TranslationBundle;
+  }
+}
+
+const LANGUAGE_NAMES: Record<string, string> = {
+  python: 'Python',
+  javascript: 'JavaScript',
+  typescript: 'TypeScript',
+  java: 'Java',
+  cpp: 'C++',
+  go: 'Go',
+  sql: 'SQL'
+};
+
+function button(
+  className: string,
+  label: string,
+  title: string
+): HTMLButtonElement {
+  const element = document.createElement('button');
+  element.type = 'button';
+  element.className = `${className} jp-mod-styled`;
+  element.textContent = label;
+  element.title = title;
+  return element;
+}
+
+function renderChunk(
+  chunk: OutputChunk,
+  trans: TranslationBundle
+): HTMLElement {
+  if (chunk.kind === 'text') {
+    const span = document.createElement('span');
+    span.className = `jp-DevInterview-stream jp-mod-${chunk.stream}`;
+    span.textContent = chunk.text;
+    return span;
+  }
+  const table = document.createElement('table');
+  table.className = 'jp-DevInterview-resultTable';
+  const head = table.createTHead().insertRow();
+  for (const column of chunk.columns) {
+    const th = document.createElement('th');
+    th.textContent = column;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  for (const row of chunk.rows) {
+    const tr = body.insertRow();
+    for (const cell of row) {
+      tr.insertCell().textContent =
+        cell === null ? trans.__('NULL') : String(cell);
+    }
+  }
+  if (chunk.truncated) {
+    const caption = table.createCaption();
+    caption.textContent = trans.__(
+      'Only the first %1 rows are shown.',
+      chunk.rows.length
+    );
+  }
+  return table;
+}

@@ -1,0 +1,226 @@
+/**
+ * Running code in the browser: the candidate runs Python (print, input(), an
+ * exception, a runaway loop cut by the time limit), JavaScript in its sandbox
+ * and SQL; the interviewer sees every run live; Java says it cannot run; no
+ * request leaves the server (Pyodide is served with our extension).
+ *
+ * The server of these tests sets `run_time_limit_seconds = 4`.
+ */
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+
+import {
+  SERVER,
+  candidateConnected,
+  candidatePage,
+  createInvite,
+  createSession,
+  interviewerLab
+} from './helpers';
+
+function runArea(panel: Locator): Locator {
+  return panel.locator('.jp-DevInterview-runArea');
+}
+
+function lastRun(panel: Locator): Locator {
+  return runArea(panel).locator('.jp-DevInterview-run').last();
+}
+
+/**
+ * Put code into the shared editor through the interviewer's room (it reaches
+ * the candidate like any edit).
+ */
+async function setCode(lab: Page, sessionId: string, code: string) {
+  await lab.evaluate(
+    ([id, source]) => {
+      const app = (window as any).jupyterapp;
+      for (const widget of app.shell.widgets('main')) {
+        if (widget.id === `devinterview-interview-${id}`) {
+          widget.content.room.sharedModel.setSource(source);
+        }
+      }
+    },
+    [sessionId, code]
+  );
+}
+
+async function getCode(lab: Page, sessionId: string): Promise<string> {
+  return lab.evaluate(id => {
+    const app = (window as any).jupyterapp;
+    for (const widget of app.shell.widgets('main')) {
+      if (widget.id === `devinterview-interview-${id}`) {
+        return widget.content.room.sharedModel.getSource() as string;
+      }
+    }
+    return '';
+  }, sessionId);
+}
+
+async function setLanguage(labPanel: Locator, language: string) {
+  await labPanel
+    .locator('select.jp-DevInterview-language')
+    .selectOption(language);
+}
+
+async function runAndWait(
+  panel: Locator,
+  expectedRuns: number,
+  status: string
+): Promise<Locator> {
+  await expect(
+    runArea(panel).locator('.jp-DevInterview-runButton')
+  ).toBeEnabled({
+    timeout: 120000
+  });
+  await runArea(panel).locator('.jp-DevInterview-runButton').click();
+  await expect(runArea(panel).locator('.jp-DevInterview-run')).toHaveCount(
+    expectedRuns
+  );
+  await expect(lastRun(panel)).toHaveAttribute('data-status', status, {
+    timeout: 60000
+  });
+  return lastRun(panel);
+}
+
+test('the candidate runs Python, JavaScript and SQL; everyone sees the output', async ({
+  browser
+}, testInfo) => {
+  test.setTimeout(420000);
+  const foreign: string[] = [];
+  const lab = await interviewerLab(browser, foreign);
+  const session = await createSession(lab.request, `Runs ${Date.now()}`);
+  const invite = await createInvite(lab.request, session.id);
+  await lab.evaluate(async id => {
+    await (window as any).jupyterapp.commands.execute(
+      'devinterview:open-interview',
+      { sessionId: id }
+    );
+  }, session.id);
+  const panelA = lab.locator(`#devinterview-interview-${session.id}`);
+  const candidate = await candidatePage(browser, foreign, invite.url);
+  const panelC = await candidateConnected(candidate);
+
+  // The runtime warms up when the interview opens, with a progress indicator.
+  await expect(runArea(panelC)).toHaveAttribute('data-runner', /loading|ready/);
+  await expect(runArea(panelC)).toHaveAttribute('data-runner', 'ready', {
+    timeout: 120000
+  });
+
+  // Python: print, input() from the stdin box, stderr.
+  await setCode(
+    lab,
+    session.id,
+    'import sys\nname = input("Name? ")\nprint("Hello,", name)\nprint("careful", file=sys.stderr)\n'
+  );
+  await expect(panelC.locator('.cm-content')).toContainText('Hello');
+  await runArea(panelC).locator('.jp-DevInterview-stdin').fill('Ada\n');
+  let run = await runAndWait(panelC, 1, 'ok');
+  await expect(run.locator('.jp-mod-stdout')).toContainText('Name? Ada');
+  await expect(run.locator('.jp-mod-stdout')).toContainText('Hello, Ada');
+  await expect(run.locator('.jp-mod-stderr')).toContainText('careful');
+  await expect(run.locator('.jp-DevInterview-runAuthor')).toHaveText('Grace');
+  // The interviewer saw the same run.
+  await expect(lastRun(panelA).locator('.jp-mod-stdout')).toContainText(
+    'Hello, Ada'
+  );
+  await expect(lastRun(panelA)).toHaveAttribute('data-status', 'ok');
+
+  // An exception: the traceback of the program, not of the runner.
+  await setCode(lab, session.id, 'def f():\n    return 1 / 0\n\nf()\n');
+  await expect(panelC.locator('.cm-content')).toContainText('return 1 / 0');
+  run = await runAndWait(panelC, 2, 'error');
+  const traceback = run.locator('.jp-mod-stderr');
+  await expect(traceback).toContainText('ZeroDivisionError');
+  await expect(traceback).toContainText('File "<main.py>", line 2, in f');
+  await expect(traceback).not.toContainText('_pyodide');
+  await expect(traceback).not.toContainText('_devinterview');
+
+  // A runaway loop: cut at the limit, the page stays responsive, Python
+  // comes back for the next run.
+  await setCode(lab, session.id, 'while True:\n    pass\n');
+  await expect(panelC.locator('.cm-content')).toContainText('while True');
+  run = await runAndWait(panelC, 3, 'timeout');
+  await expect(run).toContainText('4 s time limit');
+  expect(await candidate.evaluate(() => 1 + 1)).toBe(2);
+  await setCode(lab, session.id, 'print(sum(range(10)))\n');
+  await expect(panelC.locator('.cm-content')).toContainText('sum(range');
+  run = await runAndWait(panelC, 4, 'ok');
+  await expect(run.locator('.jp-mod-stdout')).toHaveText('45\n');
+
+  // JavaScript, in its sandbox, with Shift+Enter from the editor.
+  await setLanguage(panelA, 'javascript');
+  await expect(runArea(panelC)).toHaveAttribute('data-runner', 'ready', {
+    timeout: 60000
+  });
+  const jsCode = [
+    'console.log([1, 2, 3].map(x => x * 2));',
+    "console.error('to stderr');",
+    "console.log('read', readline());",
+    'console.log(typeof document, typeof localStorage);',
+    `try { await fetch('${SERVER}/api/contents'); console.log('fetch allowed'); }`,
+    "catch (e) { console.log('fetch refused'); }",
+    ''
+  ].join('\n');
+  await setCode(lab, session.id, jsCode);
+  await expect(panelC.locator('.cm-content')).toContainText('fetch refused');
+  await runArea(panelC).locator('.jp-DevInterview-stdin').fill('42\n');
+  await panelC.locator('.cm-content').click();
+  await candidate.keyboard.press('Shift+Enter');
+  await expect(runArea(panelC).locator('.jp-DevInterview-run')).toHaveCount(5);
+  run = lastRun(panelC);
+  await expect(run).toHaveAttribute('data-status', 'ok', { timeout: 30000 });
+  await expect(run).toHaveAttribute('data-language', 'javascript');
+  const stdout = run.locator('.jp-DevInterview-runText');
+  await expect(stdout).toContainText('[2,4,6]');
+  await expect(stdout).toContainText('read 42');
+  await expect(stdout).toContainText('undefined undefined');
+  await expect(stdout).toContainText('fetch refused');
+  await expect(run.locator('.jp-mod-stderr')).toContainText('to stderr');
+  // Shift+Enter ran the code instead of adding a line to it.
+  expect(await getCode(lab, session.id)).toBe(jsCode);
+
+  // Stop a runaway JavaScript loop by hand.
+  await setCode(lab, session.id, 'for (;;) {}\n');
+  await expect(panelC.locator('.cm-content')).toContainText('for (;;)');
+  await runArea(panelC).locator('.jp-DevInterview-runButton').click();
+  await expect(runArea(panelC).locator('.jp-DevInterview-run')).toHaveCount(6);
+  await expect(
+    runArea(panelC).locator('.jp-DevInterview-stopButton')
+  ).toBeEnabled();
+  await runArea(panelC).locator('.jp-DevInterview-stopButton').click();
+  await expect(lastRun(panelC)).toHaveAttribute('data-status', 'stopped');
+  await expect(lastRun(panelA)).toHaveAttribute('data-status', 'stopped');
+
+  // SQL on Python's sqlite3: results as a table, for both.
+  await setLanguage(panelA, 'sql');
+  await setCode(
+    lab,
+    session.id,
+    "create table people(id integer, name text);\ninsert into people values (1, 'Ada'), (2, 'Grace');\nselect id, name from people order by id;\n"
+  );
+  await expect(panelC.locator('.cm-content')).toContainText('order by id');
+  run = await runAndWait(panelC, 7, 'ok');
+  for (const panel of [panelC, panelA]) {
+    const table = lastRun(panel).locator('table.jp-DevInterview-resultTable');
+    await expect(table.locator('th')).toHaveText(['id', 'name']);
+    await expect(table.locator('tbody tr')).toHaveCount(2);
+    await expect(table.locator('tbody tr').nth(1)).toContainText('Grace');
+  }
+
+  // Java cannot run in a browser: the run area says so plainly.
+  await setLanguage(panelA, 'java');
+  await expect(runArea(panelC)).toHaveAttribute('data-runner', 'unsupported');
+  await expect(
+    runArea(panelC).locator('.jp-DevInterview-runState')
+  ).toContainText('Java cannot run in the browser yet');
+  await expect(
+    runArea(panelC).locator('.jp-DevInterview-runButton')
+  ).toBeDisabled();
+
+  const path = testInfo.outputPath('runs-interviewer.png');
+  await lab.screenshot({ path });
+  await testInfo.attach('runs-interviewer', { path, contentType: 'image/png' });
+  expect(foreign).toEqual([]);
+  await candidate.context().close();
+  await lab.context().close();
+});
