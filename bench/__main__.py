@@ -6,10 +6,15 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from . import persistence, rest, rooms
+from . import persistence, rest, rooms, runner
 from .common import Result, print_table, save
 
-SUITES = {"persistence": persistence.run, "rest": rest.run, "rooms": rooms.run}
+SUITES = {
+    "persistence": persistence.run,
+    "rest": rest.run,
+    "rooms": rooms.run,
+    "runner": runner.run,
+}
 
 
 def main() -> None:

@@ -22,6 +22,9 @@ def site_dir(tmp_path: Path) -> Path:
     (site / "index.html").write_text("<!doctype html><title>candidate</title>")
     (site / "jupyter-lite.json").write_text("{}")
     (site / "build" / "12.abcdef1.js").write_text("console.log(1)")
+    static = site / "extensions" / "devinterview-jupyter" / "static"
+    (static / "pyodide").mkdir(parents=True)
+    (static / "pyodide" / "pyodide.mjs").write_text("export const version = '0';")
     (site / ".hidden").write_text("nope")
     (tmp_path / "secret.txt").write_text("outside the site")
     return site
@@ -62,6 +65,25 @@ async def test_site_is_served_without_login(api):
     # The rest of the server still wants a login.
     lab = await api("GET", "api/contents", as_=None, prefix="")
     assert lab.status in (401, 403)
+
+
+async def test_extension_files_are_readable_from_the_code_sandbox(api):
+    # Code runs in an opaque-origin frame, which reads our files (Pyodide, the Python
+    # worker) only with CORS; the pages and the configuration get no such header.
+    code = await api(
+        "GET",
+        "extensions/devinterview-jupyter/static/pyodide/pyodide.mjs",
+        as_=None,
+        prefix=PREFIX,
+        headers={"Origin": "null"},
+    )
+    assert code.status == 200
+    assert code.headers["Access-Control-Allow-Origin"] == "*"
+    assert "javascript" in code.headers["Content-Type"]
+    for page in ("", "jupyter-lite.json"):
+        reply = await api("GET", page, as_=None, prefix=PREFIX)
+        assert reply.status == 200
+        assert "Access-Control-Allow-Origin" not in reply.headers
 
 
 async def test_bare_path_redirects_to_the_folder(api):

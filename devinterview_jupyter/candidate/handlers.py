@@ -11,6 +11,8 @@ from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
 
+# Where the site keeps the labextensions (our code, Pyodide).
+_EXTENSIONS = "extensions/"
 # The site's configuration, where the served site gets the server's settings.
 _LITE_CONFIG = "jupyter-lite.json"
 
@@ -68,6 +70,10 @@ class CandidateSiteHandler(JupyterHandler, web.StaticFileHandler):
     def set_extra_headers(self, path: str) -> None:
         # The token lives in the fragment; no page of the site may leak its address.
         self.set_header("Referrer-Policy", "no-referrer")
+        if path.startswith(_EXTENSIONS):
+            # Public code. Code runners load it from an opaque-origin sandbox frame
+            # (in JupyterLab too), which may only read it with CORS.
+            self.set_header("Access-Control-Allow-Origin", "*")
         if _HASHED.search(path):
             self.set_header("Cache-Control", "public, max-age=31536000, immutable")
         else:

@@ -93,6 +93,10 @@ export const candidatePlugin: JupyterFrontEndPlugin<void> = {
       return;
     }
 
+    // Start Python now, while the page and the interview load: it is the
+    // language of most interviews and its start-up is the longest wait.
+    runners?.runnerFor('python')?.warm();
+
     // Same origin: the HttpOnly cookie from /join opens the room. Another
     // origin: the cookie cannot go there, so the token goes in the query.
     const crossOrigin = !sameOrigin(serverUrl, window.location.href);

@@ -1,94 +1,15 @@
-import type { IRunMessage, RuntimeEvent } from './protocol';
 import type { TransportFactory } from './runtime';
+import { sandboxTransport } from './sandbox';
 
 /**
- * JavaScript runs in a worker started by a sandboxed frame
- * (`sandbox="allow-scripts"`, no `allow-same-origin`): the frame has an opaque
- * origin, so the program cannot reach the page, its storage or cookies, nor
- * call the server with the page's credentials; the worker keeps a runaway
- * loop off the page's thread, and removing the frame kills it.
+ * JavaScript in the sandbox of `sandbox.ts`: a fresh worker per run, console
+ * output and `readline()` / `prompt()` on the stdin lines.
  */
-export const jsSandboxTransport: TransportFactory = onEvent => {
-  const frame = document.createElement('iframe');
-  frame.className = 'jp-DevInterview-sandbox';
-  frame.setAttribute('sandbox', 'allow-scripts');
-  frame.setAttribute('aria-hidden', 'true');
-  frame.tabIndex = -1;
-  frame.srcdoc = sandboxDocument();
-  const onMessage = (event: MessageEvent) => {
-    // Only our frame; its origin is opaque ("null"), so check the source.
-    if (event.source === frame.contentWindow && isEvent(event.data)) {
-      onEvent(event.data);
-    }
-  };
-  window.addEventListener('message', onMessage);
-  document.body.appendChild(frame);
-  return {
-    post: (message: IRunMessage) =>
-      frame.contentWindow?.postMessage(message, '*'),
-    dispose: () => {
-      window.removeEventListener('message', onMessage);
-      frame.remove();
-    }
-  };
-};
-
-function isEvent(data: unknown): data is RuntimeEvent {
-  return (
-    typeof data === 'object' &&
-    data !== null &&
-    typeof (data as { type?: unknown }).type === 'string'
-  );
-}
-
-/**
- * The frame's HTML: it starts one worker per run and relays messages.
- */
-export function sandboxDocument(): string {
-  const worker = `(${sandboxWorkerMain.toString()})();`;
-  const script = `(${sandboxFrameMain.toString()})(${JSON.stringify(worker)});`;
-  return (
-    '<!doctype html><meta charset="utf-8">' +
-    `<script>${script.replace(/<\/script/gi, '<\\/script')}</script>`
-  );
-}
-
-/**
- * Runs inside the sandboxed frame (serialised with `toString()`: it must not
- * use anything from this module).
- */
-function sandboxFrameMain(workerSource: string): void {
-  const url = URL.createObjectURL(
-    new Blob([workerSource], { type: 'text/javascript' })
-  );
-  let worker: Worker | null = null;
-  window.addEventListener('message', event => {
-    const message = event.data;
-    if (event.source !== window.parent || !message || message.type !== 'run') {
-      return;
-    }
-    worker?.terminate();
-    worker = new Worker(url);
-    worker.onmessage = e => window.parent.postMessage(e.data, '*');
-    worker.onerror = e => {
-      e.preventDefault();
-      window.parent.postMessage(
-        {
-          type: 'output',
-          runId: message.runId,
-          chunks: [{ kind: 'text', stream: 'stderr', text: `${e.message}\n` }]
-        },
-        '*'
-      );
-      window.parent.postMessage(
-        { type: 'done', runId: message.runId, status: 'error', durationMs: 0 },
-        '*'
-      );
-    };
-    worker.postMessage(message);
-  });
-  window.parent.postMessage({ type: 'ready', loadMs: 0 }, '*');
-}
+export const jsSandboxTransport: TransportFactory = sandboxTransport({
+  workerSource: `(${sandboxWorkerMain.toString()})();`,
+  module: false,
+  workerPerRun: true
+});
 
 /**
  * Runs in the worker (serialised with `toString()`): console output and

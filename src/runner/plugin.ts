@@ -2,9 +2,10 @@ import type {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { PageConfig } from '@jupyterlab/coreutils';
+import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 
 import type { Language } from '../api/types';
+import { resolveServerUrl } from '../candidate/config';
 import type { ICodeRunner } from '../tokens';
 import { ICodeRunners } from '../tokens';
 import { jsSandboxTransport } from './jsSandbox';
@@ -31,17 +32,34 @@ export const runnersPlugin: JupyterFrontEndPlugin<ICodeRunners> = {
   description: 'Runs interview code in the browser.',
   autoStart: true,
   provides: ICodeRunners,
-  activate: (_app: JupyterFrontEnd): ICodeRunners => {
+  activate: (app: JupyterFrontEnd): ICodeRunners => {
     const pyodideUrl = PageConfig.getOption(PYODIDE_URL_OPTION);
+    // Our files as the server's candidate-site handler serves them (with
+    // CORS, which the sandbox needs): on the candidate page, the server the
+    // page talks to; in JupyterLab, this server.
+    const server =
+      PageConfig.getOption('devinterviewCandidate') === 'true'
+        ? resolveServerUrl(
+            app.serviceManager.serverSettings.baseUrl,
+            PageConfig.getOption('devinterviewServer')
+          )
+        : PageConfig.getBaseUrl();
+    const staticBase = URLExt.join(
+      server ?? PageConfig.getBaseUrl(),
+      'devinterview/candidate/extensions/devinterview-jupyter/static/'
+    );
     let python: MessageRuntime | null = null;
     let javascript: MessageRuntime | null = null;
     const pythonRuntime = () =>
       (python ??= new MessageRuntime({
         mode: 'python',
-        factory: pythonTransport(
-          pyodideUrl ? pyodideUrl.replace(/\/?$/, '/') : '',
-          Boolean(pyodideUrl)
-        )
+        factory: pythonTransport({
+          staticBase,
+          indexURL: pyodideUrl
+            ? pyodideUrl.replace(/\/?$/, '/')
+            : `${staticBase}pyodide/`,
+          loadPackages: Boolean(pyodideUrl)
+        })
       }));
     let sql: ICodeRunner | null = null;
     return {

@@ -54,9 +54,18 @@ export type RunMode = 'python' | 'sql' | 'javascript';
 export interface IInitMessage {
   type: 'init';
   /**
-   * Pyodide's files; empty: the copy served with our extension.
+   * Pyodide's files (absolute URL, with a trailing slash).
    */
   indexURL: string;
+  /**
+   * A memory snapshot of a previous start (same Pyodide version), if the
+   * page has one.
+   */
+  snapshot?: Uint8Array | null;
+  /**
+   * The Pyodide version that made the snapshot (used only when it matches).
+   */
+  snapshotVersion?: string | null;
   /**
    * Whether to load the packages a program imports (only a full Pyodide
    * distribution has them).
@@ -83,11 +92,19 @@ export interface IRunMessage {
 }
 
 /**
+ * Runtime → page, during start-up only: a memory snapshot of the fresh
+ * interpreter for the page to keep, or word that the one it gave was refused.
+ */
+export type ISetupEvent =
+  | { type: 'snapshot'; version: string; data: Uint8Array }
+  | { type: 'snapshot-rejected' };
+
+/**
  * Runtime → page messages.
  */
 export type RuntimeEvent =
   | { type: 'loading'; message: string }
-  | { type: 'ready'; loadMs: number }
+  | { type: 'ready'; loadMs: number; fromSnapshot?: boolean }
   | { type: 'failed'; message: string }
   | { type: 'output'; runId: string; chunks: OutputChunk[] }
   | {

@@ -142,10 +142,29 @@ test('the candidate runs Python, JavaScript and SQL; everyone sees the output', 
   run = await runAndWait(panelC, 3, 'timeout');
   await expect(run).toContainText('4 s time limit');
   expect(await candidate.evaluate(() => 1 + 1)).toBe(2);
-  await setCode(lab, session.id, 'print(sum(range(10)))\n');
+  // Python runs in an opaque-origin sandbox: it cannot call the server with
+  // the page's credentials.
+  await setCode(
+    lab,
+    session.id,
+    [
+      'import js',
+      'print(sum(range(10)), js.self.origin)',
+      'request = js.XMLHttpRequest.new()',
+      'try:',
+      `    request.open("GET", "${SERVER}/api/contents", False)`,
+      '    request.send()',
+      '    print("request allowed", request.status)',
+      'except Exception:',
+      '    print("request refused")',
+      ''
+    ].join('\n')
+  );
   await expect(panelC.locator('.cm-content')).toContainText('sum(range');
   run = await runAndWait(panelC, 4, 'ok');
-  await expect(run.locator('.jp-mod-stdout')).toHaveText('45\n');
+  await expect(run.locator('.jp-mod-stdout')).toHaveText(
+    '45 null\nrequest refused\n'
+  );
 
   // JavaScript, in its sandbox, with Shift+Enter from the editor.
   await setLanguage(panelA, 'javascript');
@@ -216,6 +235,22 @@ test('the candidate runs Python, JavaScript and SQL; everyone sees the output', 
   await expect(
     runArea(panelC).locator('.jp-DevInterview-runButton')
   ).toBeDisabled();
+
+  // The interviewer runs code in JupyterLab too (same runtime, same sandbox);
+  // the candidate sees that run.
+  await setLanguage(panelA, 'python');
+  await setCode(lab, session.id, 'print("from the interviewer")\n');
+  await expect(panelA.locator('.cm-content')).toContainText('interviewer');
+  run = await runAndWait(panelA, 8, 'ok');
+  await expect(run.locator('.jp-mod-stdout')).toHaveText(
+    'from the interviewer\n'
+  );
+  await expect(lastRun(panelC).locator('.jp-mod-stdout')).toHaveText(
+    'from the interviewer\n'
+  );
+  await expect(
+    lastRun(panelC).locator('.jp-DevInterview-runAuthor')
+  ).not.toHaveText('Grace');
 
   const path = testInfo.outputPath('runs-interviewer.png');
   await lab.screenshot({ path });
