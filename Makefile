@@ -59,7 +59,7 @@ test-python: setup
 test: lint test-js test-ui check-package test-python
 
 # Benchmarks (not part of `make test`): needs PostgreSQL and `wrk` (apt-get install wrk).
-bench: setup
+bench: setup ui-tests/node_modules/.installed
 	python -m pip install --quiet -e ".[bench]"
 	cd bench/node && jlpm install --immutable
 	python -m bench $(BENCH_ARGS)

@@ -84,8 +84,26 @@ def save(results: list[Result]) -> Path:
     }
     path = RESULTS / f"{stamp}.json"
     path.write_text(json.dumps(payload, indent=2))
-    (RESULTS / "latest.json").write_text(json.dumps(payload, indent=2))
+    (RESULTS / "latest.json").write_text(json.dumps(merge_latest(payload), indent=2))
     return path
+
+
+def merge_latest(payload: dict[str, object]) -> dict[str, object]:
+    """latest.json after a run of some suites: their lines replaced, the others kept."""
+    latest = RESULTS / "latest.json"
+    if not latest.is_file():
+        return payload
+    try:
+        previous = json.loads(latest.read_text())
+    except ValueError:
+        return payload
+    fresh = payload["results"]
+    assert isinstance(fresh, list)
+    groups = {r["group"] for r in fresh}
+    kept = [r for r in previous.get("results", []) if r.get("group") not in groups]
+    when = dict(previous.get("when_by_group", {}))
+    when.update({g: payload["when"] for g in groups})
+    return {**payload, "results": kept + fresh, "when_by_group": when}
 
 
 def admin_postgres_url() -> str:

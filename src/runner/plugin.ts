@@ -37,15 +37,13 @@ export const runnersPlugin: JupyterFrontEndPlugin<ICodeRunners> = {
     // Our files as the server's candidate-site handler serves them (with
     // CORS, which the sandbox needs): on the candidate page, the server the
     // page talks to; in JupyterLab, this server.
+    const own = app.serviceManager.serverSettings.baseUrl;
     const server =
       PageConfig.getOption('devinterviewCandidate') === 'true'
-        ? resolveServerUrl(
-            app.serviceManager.serverSettings.baseUrl,
-            PageConfig.getOption('devinterviewServer')
-          )
-        : PageConfig.getBaseUrl();
+        ? resolveServerUrl(own, PageConfig.getOption('devinterviewServer'))
+        : own;
     const staticBase = URLExt.join(
-      server ?? PageConfig.getBaseUrl(),
+      server ?? own,
       'devinterview/candidate/extensions/devinterview-jupyter/static/'
     );
     let python: MessageRuntime | null = null;

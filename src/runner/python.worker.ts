@@ -191,7 +191,7 @@ async function startPython(
       });
       restored.runPython('import sys');
       return { pyodide: restored, fromSnapshot: true };
-    } catch (error) {
+    } catch {
       self.postMessage({ type: 'snapshot-rejected' });
     }
   }
