@@ -100,7 +100,8 @@ export class InterviewPanel extends Panel {
       language: this.language,
       getCode: () => this.room.sharedModel.getSource(),
       timeLimitMs: options.runTimeLimitMs ?? DEFAULT_RUN_TIME_LIMIT_MS,
-      trans: this._trans
+      trans: this._trans,
+      warmAfter: this.room.whenSynced()
     });
     main.addWidget(this.runPanel);
     // Shift+Enter runs, from the editor or the stdin box (before CodeMirror

@@ -3,6 +3,7 @@ import { Panel, Widget } from '@lumino/widgets';
 import type * as Y from 'yjs';
 
 import type { Language } from '../api/types';
+import { formatLanguage } from '../dashboard/format';
 import type { IRunView, IRunAuthor } from '../runner/runLog';
 import { RunLog } from '../runner/runLog';
 import type { OutputChunk } from '../runner/protocol';
@@ -26,6 +27,7 @@ export class RunPanel extends Panel {
     this._author = options.author;
     this._getCode = options.getCode;
     this._timeLimitMs = options.timeLimitMs;
+    this._warmAfter = options.warmAfter ?? Promise.resolve();
     this.log = new RunLog(options.doc);
     this.addClass('jp-DevInterview-slot');
     this.addClass('jp-DevInterview-runArea');
@@ -113,7 +115,13 @@ export class RunPanel extends Panel {
       runner?.stateChanged.connect(this._updateState, this);
     }
     if (runner && !this._readOnly) {
-      runner.warm();
+      // After the room has synced: the interview comes first, then Python's
+      // start-up (seconds of CPU) takes the spare time.
+      void this._warmAfter.then(() => {
+        if (!this.isDisposed && this._runner === runner && !this._readOnly) {
+          runner.warm();
+        }
+      });
     }
     this._updateState();
   }
@@ -198,7 +206,7 @@ export class RunPanel extends Panel {
     state: RunnerState | 'unsupported',
     runner: ICodeRunner | null
   ): string {
-    const name = LANGUAGE_NAMES[this._language] ?? this._language;
+    const name = formatLanguage(this._language);
     if (this._readOnly) {
       return this._trans.__('The interview has ended: running is off.');
     }
@@ -255,7 +263,7 @@ export class RunPanel extends Panel {
     who.style.setProperty('--jp-devinterview-author-color', run.by.color);
     who.textContent = run.by.name;
     const what = document.createElement('span');
-    what.textContent = LANGUAGE_NAMES[run.language] ?? run.language;
+    what.textContent = formatLanguage(run.language);
     const status = document.createElement('span');
     status.className = 'jp-DevInterview-runStatus';
     status.textContent = this._statusText(run);
@@ -290,6 +298,7 @@ export class RunPanel extends Panel {
   private _author: IRunAuthor;
   private _getCode: () => string;
   private _timeLimitMs: number;
+  private _warmAfter: Promise<unknown>;
   private _language: Language = 'python';
   private _runner: ICodeRunner | null = null;
   private _running = false;
@@ -316,18 +325,12 @@ export namespace RunPanel {
     getCode: () => string;
     timeLimitMs: number;
     trans: TranslationBundle;
+    /**
+     * Start the runtime only once this resolves (the room has synced).
+     */
+    warmAfter?: Promise<unknown>;
   }
 }
-
-const LANGUAGE_NAMES: Record<string, string> = {
-  python: 'Python',
-  javascript: 'JavaScript',
-  typescript: 'TypeScript',
-  java: 'Java',
-  cpp: 'C++',
-  go: 'Go',
-  sql: 'SQL'
-};
 
 function button(
   className: string,

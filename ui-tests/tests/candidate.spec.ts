@@ -21,6 +21,7 @@ import {
   createInvite,
   createSession,
   interviewerLab,
+  openInterview,
   watchHosts
 } from './helpers';
 
@@ -43,13 +44,7 @@ test('interviewer and candidate share an interview; the candidate gets nothing e
     `${SERVER}/devinterview/candidate/#token=${invite.url.split('#token=')[1]}`
   );
 
-  await lab.evaluate(async id => {
-    await (window as any).jupyterapp.commands.execute(
-      'devinterview:open-interview',
-      { sessionId: id }
-    );
-  }, session.id);
-  const panelA = lab.locator(`#devinterview-interview-${session.id}`);
+  const panelA = await openInterview(lab, session.id);
   await expect(panelA.locator('.jp-DevInterview-connection')).toHaveAttribute(
     'data-state',
     'connected'
@@ -242,13 +237,7 @@ test('a candidate page on a static host joins through CORS', async ({
   const invite = await createInvite(lab.request, session.id);
   const token = invite.url.split('#token=')[1];
 
-  await lab.evaluate(async id => {
-    await (window as any).jupyterapp.commands.execute(
-      'devinterview:open-interview',
-      { sessionId: id }
-    );
-  }, session.id);
-  const panelA = lab.locator(`#devinterview-interview-${session.id}`);
+  const panelA = await openInterview(lab, session.id);
 
   const context = await browser.newContext();
   const elsewhere: string[] = [];

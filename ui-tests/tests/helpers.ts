@@ -105,3 +105,19 @@ export async function candidatePage(
   await page.goto(url);
   return page;
 }
+
+/**
+ * Open a session's interview in the interviewer's JupyterLab; its panel.
+ */
+export async function openInterview(
+  lab: Page,
+  sessionId: string
+): Promise<Locator> {
+  await lab.evaluate(async id => {
+    await (window as any).jupyterapp.commands.execute(
+      'devinterview:open-interview',
+      { sessionId: id }
+    );
+  }, sessionId);
+  return lab.locator(`#devinterview-interview-${sessionId}`);
+}

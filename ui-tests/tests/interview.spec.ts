@@ -91,7 +91,9 @@ test('two interviewers share editor, timer and the end of an interview', async (
   const panelA = interview(page, sessionId);
   await expect(panelA.locator('.jp-DevInterview-connection')).toHaveAttribute(
     'data-state',
-    'connected'
+    'connected',
+    // Opening also loads the whiteboard and starts Python: slow on 2 cores.
+    { timeout: 30000 }
   );
 
   // B opens it from its own dashboard.
@@ -102,7 +104,8 @@ test('two interviewers share editor, timer and the end of an interview', async (
     const panelB = interview(other, sessionId);
     await expect(panelB.locator('.jp-DevInterview-connection')).toHaveAttribute(
       'data-state',
-      'connected'
+      'connected',
+      { timeout: 30000 }
     );
 
     // Both see each other in the participants list.
@@ -262,7 +265,9 @@ test('deleting an open session stops its room and says so', async ({
   }, session.id);
   const panel = interview(page, session.id);
   const connection = panel.locator('.jp-DevInterview-connection');
-  await expect(connection).toHaveAttribute('data-state', 'connected');
+  await expect(connection).toHaveAttribute('data-state', 'connected', {
+    timeout: 30000
+  });
   await expect(panel.locator('select.jp-DevInterview-language')).toHaveValue(
     'sql'
   );
@@ -271,7 +276,9 @@ test('deleting an open session stops its room and says so', async ({
   await page.theme.setDarkTheme();
   await expect(panel.locator('.jp-DevInterview-connection')).toHaveAttribute(
     'data-state',
-    'connected'
+    'connected',
+    // Opening also loads the whiteboard and starts Python: slow on 2 cores.
+    { timeout: 30000 }
   );
   const dark = testInfo.outputPath('interview-dark.png');
   await page.screenshot({ path: dark });

@@ -15,7 +15,8 @@ import {
   candidatePage,
   createInvite,
   createSession,
-  interviewerLab
+  interviewerLab,
+  openInterview
 } from './helpers';
 
 function runArea(panel: Locator): Locator {
@@ -90,13 +91,7 @@ test('the candidate runs Python, JavaScript and SQL; everyone sees the output', 
   const lab = await interviewerLab(browser, foreign);
   const session = await createSession(lab.request, `Runs ${Date.now()}`);
   const invite = await createInvite(lab.request, session.id);
-  await lab.evaluate(async id => {
-    await (window as any).jupyterapp.commands.execute(
-      'devinterview:open-interview',
-      { sessionId: id }
-    );
-  }, session.id);
-  const panelA = lab.locator(`#devinterview-interview-${session.id}`);
+  const panelA = await openInterview(lab, session.id);
   const candidate = await candidatePage(browser, foreign, invite.url);
   const panelC = await candidateConnected(candidate);
 

@@ -14,7 +14,8 @@ import {
   candidatePage,
   createInvite,
   createSession,
-  interviewerLab
+  interviewerLab,
+  openInterview
 } from './helpers';
 
 /**
@@ -103,13 +104,7 @@ test('interviewer and candidate draw together on the whiteboard', async ({
   const lab = await interviewerLab(browser, foreign);
   const session = await createSession(lab.request, `Board ${Date.now()}`);
   const invite = await createInvite(lab.request, session.id);
-  await lab.evaluate(async id => {
-    await (window as any).jupyterapp.commands.execute(
-      'devinterview:open-interview',
-      { sessionId: id }
-    );
-  }, session.id);
-  const panelA = lab.locator(`#devinterview-interview-${session.id}`);
+  const panelA = await openInterview(lab, session.id);
   await boardReady(panelA);
 
   const candidate = await candidatePage(browser, foreign, invite.url);
