@@ -12,7 +12,7 @@ from typing import Any
 from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
 from sqlalchemy.engine import make_url
-from traitlets import Bool, Float, Int, List, Unicode, default, validate
+from traitlets import Bool, Enum, Float, Int, List, Unicode, default, validate
 
 from .api.routes import api_handlers, candidate_site_handlers
 from .candidate.site import (
@@ -65,6 +65,15 @@ class DevInterviewApp(ExtensionApp):
         help="""Apply database migrations at start-up. Turn off where a deployment runs
         `jupyter devinterview db upgrade` itself; the API then answers 503 until the
         schema is current.""",
+    ).tag(config=True)
+
+    session_access = Enum(
+        ["server", "owner"],
+        default_value="server",
+        help="""Who may act on a session. "server": every interviewer who can log in to
+        this Jupyter server (one person's server, or a team sharing it). "owner": only the
+        session's owner and the co-interviewers they add (by user name), e.g. JupyterHub
+        users whose servers share one database; others get 404.""",
     ).tag(config=True)
 
     invite_expiry_minutes = Int(

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from . import team
 from .auth import hash_token, new_token, resolve_invite
 from .db.models import InterviewSession, Invite, RoomUpdate, utcnow
 from .errors import conflict, not_found
@@ -49,10 +50,19 @@ _LISTED_COLUMNS = tuple(getattr(InterviewSession, c.key) for c in InterviewSessi
 
 
 async def list_sessions(
-    db: AsyncSession, *, status: str | None, limit: int, offset: int
+    db: AsyncSession,
+    *,
+    status: str | None,
+    limit: int,
+    offset: int,
+    visible_to: str | None = None,
 ) -> tuple[Sequence[SessionRow], int]:
+    """Newest first; ``visible_to`` keeps only that user's own and co-interviewed sessions."""
     query = select(*_LISTED_COLUMNS)
     count = select(func.count()).select_from(InterviewSession)
+    if visible_to is not None:
+        query = team.visible_to(query, visible_to)
+        count = team.visible_to(count, visible_to)
     if status is not None:
         query = query.where(InterviewSession.status == status)
         count = count.where(InterviewSession.status == status)

@@ -16,6 +16,7 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 
+from .. import team
 from ..auth import (
     CANDIDATE_COOKIE,
     RESOURCE_API,
@@ -26,7 +27,7 @@ from ..auth import (
     resolve_invite,
 )
 from ..db.engine import Database, DatabaseUnavailable
-from ..errors import ApiError, bad_request
+from ..errors import ApiError, bad_request, not_found
 from .validation import parse_json, validate
 
 if TYPE_CHECKING:
@@ -121,6 +122,27 @@ class DevInterviewMixin(_HandlerBase):
         if user is None:
             return None
         return Interviewer(name=getattr(user, "name", None) or user.username)
+
+    def owners_only(self) -> bool:
+        """Whether sessions are restricted to their owner and co-interviewers."""
+        return self.devinterview.session_access == "owner"
+
+    async def require_session_role(
+        self, session_id: uuid.UUID, *, owner: bool = False
+    ) -> team.Role | None:
+        """With `session_access = "owner"`: the interviewer must own the session (``owner``)
+        or at least co-interview it; others get 404, as if it did not exist. Returns the
+        role (None when sessions are not restricted)."""
+        interviewer = self.interviewer()
+        if interviewer is None or not self.owners_only():
+            return None
+        async with self.database.session() as db:
+            role = await team.role_of(db, session_id, interviewer.name)
+        if role is None:
+            raise not_found(f"no interview session {session_id}")
+        if owner and role != "owner":
+            raise ApiError(403, "only the session's owner may do this", "owner_only")
+        return role
 
     async def caller(
         self, resource: str, action: str = "read", fallback_token: str | None = None

@@ -34,6 +34,7 @@ class TimerHandler(DevInterviewHandler):
     async def post(self, session_id: str) -> None:
         sid = parse_uuid(session_id, "session id")
         action = self.body_json("TimerAction")["action"]
+        await self.require_session_role(sid)
         async with self.database.session() as db:
             session = await ops.get_session(db, sid)
             if session.status == "terminated":

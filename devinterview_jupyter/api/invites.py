@@ -18,6 +18,7 @@ class InvitesHandler(DevInterviewHandler):
     @authorized
     async def get(self, session_id: str) -> None:
         sid = parse_uuid(session_id, "session id")
+        await self.require_session_role(sid)
         async with self.database.session() as db:
             invites = await ops.list_invites(db, sid)
             body = {"items": [invite_json(i) for i in invites]}
@@ -29,6 +30,7 @@ class InvitesHandler(DevInterviewHandler):
     async def post(self, session_id: str) -> None:
         sid = parse_uuid(session_id, "session id")
         data = self.body_json("InviteCreate", required=False)
+        await self.require_session_role(sid)
         minutes = data.get("expires_in_minutes", self.devinterview.invite_expiry_minutes)
         async with self.database.session() as db:
             invite, token = await ops.create_invite(db, sid, expires_in_minutes=minutes)
@@ -61,6 +63,7 @@ class InviteHandler(DevInterviewHandler):
     async def delete(self, session_id: str, invite_id: str) -> None:
         sid = parse_uuid(session_id, "session id")
         iid = parse_uuid(invite_id, "invite id")
+        await self.require_session_role(sid)
         async with self.database.session() as db:
             await ops.revoke_invite(db, sid, iid)
         self.devinterview.rooms.invite_revoked(sid, iid)

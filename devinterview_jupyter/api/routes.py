@@ -11,6 +11,7 @@ from .clock import TimeHandler, TimerHandler
 from .invites import InviteHandler, InvitesHandler
 from .meta import NotFoundHandler, OpenAPIHandler
 from .sessions import SessionHandler, SessionsHandler, StartHandler, TerminateHandler
+from .team import CoInterviewerHandler, CoInterviewersHandler
 
 API_PREFIX = "devinterview/api"
 CANDIDATE_PREFIX = "devinterview/candidate"
@@ -27,6 +28,8 @@ def api_handlers() -> list[tuple[str, Any]]:
         (rf"/{p}/sessions/{_ID}/terminate/?", TerminateHandler),
         (rf"/{p}/sessions/{_ID}/invites/?", InvitesHandler),
         (rf"/{p}/sessions/{_ID}/invites/{_ID}/?", InviteHandler),
+        (rf"/{p}/sessions/{_ID}/co-interviewers/?", CoInterviewersHandler),
+        (rf"/{p}/sessions/{_ID}/co-interviewers/{_ID}/?", CoInterviewerHandler),
         (rf"/{p}/join/?", JoinHandler),
         (rf"/{p}/me/?", MeHandler),
         (rf"/{p}/openapi.json", OpenAPIHandler),

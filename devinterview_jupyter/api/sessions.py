@@ -30,8 +30,12 @@ class SessionsHandler(DevInterviewHandler):
             raise bad_request(f"status must be one of {', '.join(ops.STATUSES)}")
         limit = self._int_query("limit", DEFAULT_PAGE, 1, MAX_PAGE)
         offset = self._int_query("offset", 0, 0, None)
+        me = self.interviewer()
+        visible_to = me.name if me is not None and self.owners_only() else None
         async with self.database.session() as db:
-            items, total = await ops.list_sessions(db, status=status, limit=limit, offset=offset)
+            items, total = await ops.list_sessions(
+                db, status=status, limit=limit, offset=offset, visible_to=visible_to
+            )
             body = {"items": [session_json(s) for s in items], "total": total}
         self.write_json(body)
 
@@ -76,6 +80,7 @@ class SessionHandler(DevInterviewHandler):
         caller = await self.caller(RESOURCE_SESSIONS)
         if isinstance(caller, Candidate) and caller.session_id != sid:
             raise ApiError(403, "a candidate may only see their own interview", "forbidden")
+        await self.require_session_role(sid)
         async with self.database.session() as db:
             session = await ops.get_session(db, sid)
             view = candidate_session_json if isinstance(caller, Candidate) else session_json
@@ -87,6 +92,7 @@ class SessionHandler(DevInterviewHandler):
     async def patch(self, session_id: str) -> None:
         sid = parse_uuid(session_id, "session id")
         changes = self.body_json("SessionUpdate")
+        await self.require_session_role(sid)
         async with self.database.session() as db:
             session = await ops.update_session(db, sid, changes)
             body = session_json(session)
@@ -97,6 +103,7 @@ class SessionHandler(DevInterviewHandler):
     @authorized
     async def delete(self, session_id: str) -> None:
         sid = parse_uuid(session_id, "session id")
+        await self.require_session_role(sid, owner=True)
         async with self.database.session() as db:
             await ops.get_session(db, sid)
         # Close the room first so that none of its updates are written after the delete.
@@ -117,6 +124,7 @@ class _TransitionHandler(DevInterviewHandler):
     @authorized
     async def post(self, session_id: str) -> None:
         sid = parse_uuid(session_id, "session id")
+        await self.require_session_role(sid)
         async with self.database.session() as db:
             session = await type(self).transition(db, sid)
             body = session_json(session)

@@ -118,3 +118,20 @@ class RoomUpdate(Base):
     kind: Mapped[str] = mapped_column(String(16), default="update")
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CoInterviewer(Base):
+    """A hub user the owner added to a session: may see and run it, not delete it."""
+
+    __tablename__ = TABLE_PREFIX + "co_interviewers"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        # Named by hand: the conventional name is over PostgreSQL's 63 characters.
+        ForeignKey(
+            InterviewSession.id, ondelete="CASCADE", name="fk_devinterview_co_interviewers_session"
+        ),
+        primary_key=True,
+    )
+    username: Mapped[str] = mapped_column(String(255), primary_key=True, index=True)
+    added_by: Mapped[str] = mapped_column(String(255))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -64,6 +64,7 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
                 raise ApiError(403, "this invite is for another interview", "forbidden")
             self.invite_id = caller.invite_id
             return "candidate"
+        await self.require_session_role(session_id)
         return "interviewer"
 
     def check_origin(self, origin_to_satisfy_tornado: str = "") -> bool:

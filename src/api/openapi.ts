@@ -215,6 +215,49 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/sessions/{session_id}/co-interviewers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    /** The co-interviewers of a session. */
+    get: operations['listCoInterviewers'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{session_id}/co-interviewers/{username}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+        /** @description A Jupyter (hub) user name. */
+        username: string;
+      };
+      cookie?: never;
+    };
+    get?: never;
+    /** Add a co-interviewer (owner only when sessions are restricted to their owners; idempotent). */
+    put: operations['addCoInterviewer'];
+    post?: never;
+    /** Remove a co-interviewer (owner only when sessions are restricted to their owners). */
+    delete: operations['removeCoInterviewer'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -340,6 +383,15 @@ export interface components {
       accumulated_ms: number;
       planned_minutes: number | null;
       server_now_ms: number;
+    };
+    CoInterviewer: {
+      username: string;
+      added_by: string;
+      /** Format: date-time */
+      added_at: string;
+    };
+    CoInterviewerList: {
+      items: components['schemas']['CoInterviewer'][];
     };
   };
   responses: never;
@@ -1295,6 +1347,221 @@ export interface operations {
       };
       /** @description The session is terminated. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listCoInterviewers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The co-interviewers, oldest first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CoInterviewerList'];
+        };
+      };
+      /** @description Malformed request: the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate, or not the session's owner). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such session (or not one of yours, when sessions are restricted to their owners). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  addCoInterviewer: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+        /** @description A Jupyter (hub) user name. */
+        username: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Already a co-interviewer. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CoInterviewer'];
+        };
+      };
+      /** @description Added. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CoInterviewer'];
+        };
+      };
+      /** @description Malformed request: the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate, or not the session's owner). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such session (or not one of yours, when sessions are restricted to their owners). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  removeCoInterviewer: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+        /** @description A Jupyter (hub) user name. */
+        username: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed request: the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate, or not the session's owner). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such session (or not one of yours, when sessions are restricted to their owners). */
+      404: {
         headers: {
           [name: string]: unknown;
         };
