@@ -53,7 +53,11 @@ test-ui: setup ui-tests/node_modules/.installed
 check-package: setup
 	bash scripts/check_package.sh
 
-test-python: setup
+tests/hub/node_modules/.installed: tests/hub/package.json tests/hub/yarn.lock
+	cd tests/hub && jlpm install --immutable
+	touch $@
+
+test-python: setup tests/hub/node_modules/.installed
 	python -m pytest
 
 test: lint test-js test-ui check-package test-python
