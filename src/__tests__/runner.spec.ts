@@ -50,6 +50,16 @@ function fakeRuntime(mode: 'python' | 'javascript' = 'python') {
   return { runtime, transports };
 }
 
+/**
+ * A program with no input and a long time limit.
+ */
+function program(
+  code: string,
+  onOutput: (chunks: OutputChunk[]) => void = () => undefined
+) {
+  return { code, stdin: '', timeLimitMs: 60000, onOutput };
+}
+
 function collect() {
   const chunks: OutputChunk[] = [];
   return { chunks, onOutput: (c: OutputChunk[]) => chunks.push(...c) };
@@ -172,12 +182,7 @@ describe('MessageRuntime', () => {
     const { runtime, transports } = fakeRuntime('javascript');
     runtime.warm();
     transports[0].emit({ type: 'ready', loadMs: 0 });
-    const first = runtime.run({
-      code: 'for(;;){}',
-      stdin: '',
-      timeLimitMs: 60000,
-      onOutput: () => undefined
-    });
+    const first = runtime.run(program('for(;;){}'));
     const old = transports[0].sent[0];
     runtime.stop();
     await expect(first).resolves.toMatchObject({ status: 'stopped' });
@@ -191,12 +196,7 @@ describe('MessageRuntime', () => {
     expect(runtime.state).toBe('loading');
 
     transports[1].emit({ type: 'ready', loadMs: 0 });
-    const second = runtime.run({
-      code: 'console.log(1)',
-      stdin: '',
-      timeLimitMs: 60000,
-      onOutput: () => undefined
-    });
+    const second = runtime.run(program('console.log(1)'));
     const sent = transports[1].sent[0];
     expect(sent.mode).toBe('javascript');
     transports[1].emit({
@@ -212,12 +212,7 @@ describe('MessageRuntime', () => {
     const { runtime, transports } = fakeRuntime();
     runtime.warm();
     transports[0].emit({ type: 'ready', loadMs: 0 });
-    const options = {
-      code: '1',
-      stdin: '',
-      timeLimitMs: 60000,
-      onOutput: () => undefined
-    };
+    const options = program('1');
     const first = runtime.run(options);
     await expect(runtime.run(options)).rejects.toThrow('already running');
     runtime.stop();
@@ -227,12 +222,7 @@ describe('MessageRuntime', () => {
   it('reports a runtime that cannot start', async () => {
     const { runtime, transports } = fakeRuntime();
     const out = collect();
-    const result = runtime.run({
-      code: '1',
-      stdin: '',
-      timeLimitMs: 60000,
-      onOutput: out.onOutput
-    });
+    const result = runtime.run(program('1', out.onOutput));
     transports[0].emit({ type: 'failed', message: 'no WebAssembly' });
     await expect(result).resolves.toMatchObject({ status: 'failed' });
     expect(runtime.state).toBe('failed');
@@ -245,12 +235,7 @@ describe('MessageRuntime', () => {
     sql.warm();
     transports[0].emit({ type: 'ready', loadMs: 0 });
     expect(sql.state).toBe('ready');
-    const result = sql.run({
-      code: 'select 1;',
-      stdin: '',
-      timeLimitMs: 60000,
-      onOutput: () => undefined
-    });
+    const result = sql.run(program('select 1;'));
     const sent = transports[0].sent[0];
     expect(sent.mode).toBe('sql');
     transports[0].emit({

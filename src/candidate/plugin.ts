@@ -4,7 +4,6 @@ import type {
 } from '@jupyterlab/application';
 import { MainAreaWidget } from '@jupyterlab/apputils';
 import { IEditorServices } from '@jupyterlab/codeeditor';
-import { PageConfig } from '@jupyterlab/coreutils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { hexColor } from '../interview/user';
@@ -13,11 +12,11 @@ import { ICodeRunners, IWhiteboardFactory } from '../tokens';
 import {
   TOKEN_STORAGE_KEY,
   fragmentWithoutToken,
-  resolveServerUrl,
   sameOrigin,
   tokenFromFragment
 } from './config';
 import { candidateMessage, problemOf } from './messages';
+import { isCandidatePage, jupyterServerUrl } from './server';
 import { CandidateNotice } from './page';
 
 /**
@@ -46,7 +45,7 @@ export const candidatePlugin: JupyterFrontEndPlugin<void> = {
     whiteboard: IWhiteboardFactory | null,
     runners: ICodeRunners | null
   ): void => {
-    if (PageConfig.getOption('devinterviewCandidate') !== 'true') {
+    if (!isCandidatePage()) {
       return;
     }
     const trans = (translator ?? nullTranslator).load('devinterview_jupyter');
@@ -80,9 +79,8 @@ export const candidatePlugin: JupyterFrontEndPlugin<void> = {
         token = null;
       }
     }
-    const serverUrl = resolveServerUrl(
-      app.serviceManager.serverSettings.baseUrl,
-      PageConfig.getOption('devinterviewServer')
+    const serverUrl = jupyterServerUrl(
+      app.serviceManager.serverSettings.baseUrl
     );
     if (!token) {
       notice.showProblem(candidateMessage('no_token', trans));

@@ -8,6 +8,7 @@ import type { IRunView, IRunAuthor } from '../runner/runLog';
 import { RunLog } from '../runner/runLog';
 import type { OutputChunk } from '../runner/protocol';
 import type { ICodeRunner, ICodeRunners, RunnerState } from '../tokens';
+import { nextAnimationFrame } from '../model/schedule';
 
 /**
  * Runs shown in the output area (all are kept in the room).
@@ -74,7 +75,8 @@ export class RunPanel extends Panel {
 
     this.addWidget(bar);
     this.addWidget(body);
-    this.log.changed.connect(this._render, this);
+    // A printing program changes the log every 50 ms: draw once per frame.
+    this.log.changed.connect(this._scheduleRender, this);
     this.setLanguage(options.language);
     this._render();
   }
@@ -179,6 +181,7 @@ export class RunPanel extends Panel {
       return;
     }
     this.stop();
+    this._cancelRender?.();
     this._runner?.stateChanged.disconnect(this._updateState, this);
     this.log.dispose();
     super.dispose();
@@ -231,8 +234,17 @@ export class RunPanel extends Panel {
     }
   }
 
+  private _scheduleRender(): void {
+    this._cancelRender ??= nextAnimationFrame(() => {
+      this._cancelRender = null;
+      if (!this.isDisposed) {
+        this._render();
+      }
+    });
+  }
+
   private _render(): void {
-    const runs = this.log.runs().slice(-SHOWN_RUNS);
+    const runs = this.log.runs(SHOWN_RUNS);
     const atBottom =
       this._output.scrollTop + this._output.clientHeight >=
       this._output.scrollHeight - 4;
@@ -302,6 +314,7 @@ export class RunPanel extends Panel {
   private _language: Language = 'python';
   private _runner: ICodeRunner | null = null;
   private _running = false;
+  private _cancelRender: (() => void) | null = null;
   private _readOnly = false;
   private _runButton: HTMLButtonElement;
   private _stopButton: HTMLButtonElement;

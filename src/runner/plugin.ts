@@ -5,7 +5,7 @@ import type {
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 
 import type { Language } from '../api/types';
-import { resolveServerUrl } from '../candidate/config';
+import { jupyterServerUrl } from '../candidate/server';
 import type { ICodeRunner } from '../tokens';
 import { ICodeRunners } from '../tokens';
 import { jsSandboxTransport } from './jsSandbox';
@@ -38,12 +38,8 @@ export const runnersPlugin: JupyterFrontEndPlugin<ICodeRunners> = {
     // CORS, which the sandbox needs): on the candidate page, the server the
     // page talks to; in JupyterLab, this server.
     const own = app.serviceManager.serverSettings.baseUrl;
-    const server =
-      PageConfig.getOption('devinterviewCandidate') === 'true'
-        ? resolveServerUrl(own, PageConfig.getOption('devinterviewServer'))
-        : own;
     const staticBase = URLExt.join(
-      server ?? own,
+      jupyterServerUrl(own) ?? own,
       'devinterview/candidate/extensions/devinterview-jupyter/static/'
     );
     let python: MessageRuntime | null = null;

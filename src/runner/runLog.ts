@@ -64,10 +64,11 @@ export class RunLog {
   }
 
   /**
-   * All runs, oldest first.
+   * The runs, oldest first (only the last `last` of them when given).
    */
-  runs(): IRunView[] {
-    return this._runs.toArray().map(view);
+  runs(last?: number): IRunView[] {
+    const runs = this._runs.toArray();
+    return (last === undefined ? runs : runs.slice(-last)).map(view);
   }
 
   /**

@@ -8,8 +8,8 @@ import type { IDisposable } from '@lumino/disposable';
 import { YKeyValue } from 'y-utility/y-keyvalue';
 import type * as Y from 'yjs';
 
-import type { Scheduler } from './schedule';
-import { nextAnimationFrame } from './schedule';
+import type { Scheduler } from '../model/schedule';
+import { nextAnimationFrame } from '../model/schedule';
 
 /**
  * The name of the board's records in the room document.

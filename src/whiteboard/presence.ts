@@ -14,8 +14,8 @@ import {
 } from '@tldraw/editor';
 import type { Awareness } from 'y-protocols/awareness';
 
-import type { Scheduler } from './schedule';
-import { after } from './schedule';
+import type { Scheduler } from '../model/schedule';
+import { after } from '../model/schedule';
 
 /**
  * How often the local cursor is published at most. Every published state is

@@ -21,8 +21,8 @@ import {
   createInvite,
   createSession,
   interviewerLab,
-  openInterview,
-  watchHosts
+  interviewerWithSession,
+  openInterview
 } from './helpers';
 
 async function timerSeconds(panel: ReturnType<Page['locator']>) {
@@ -37,14 +37,14 @@ test('interviewer and candidate share an interview; the candidate gets nothing e
 }, testInfo) => {
   test.setTimeout(240000);
   const foreign: string[] = [];
-  const lab = await interviewerLab(browser, foreign);
-  const session = await createSession(lab.request, `Candidate ${Date.now()}`);
-  const invite = await createInvite(lab.request, session.id);
+  const { lab, session, invite, panelA } = await interviewerWithSession(
+    browser,
+    foreign,
+    'Candidate'
+  );
   expect(invite.url).toBe(
     `${SERVER}/devinterview/candidate/#token=${invite.url.split('#token=')[1]}`
   );
-
-  const panelA = await openInterview(lab, session.id);
   await expect(panelA.locator('.jp-DevInterview-connection')).toHaveAttribute(
     'data-state',
     'connected'

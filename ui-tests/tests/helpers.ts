@@ -121,3 +121,23 @@ export async function openInterview(
   }, sessionId);
   return lab.locator(`#devinterview-interview-${sessionId}`);
 }
+
+/**
+ * An interviewer in JupyterLab with a new session open and a candidate invite.
+ */
+export async function interviewerWithSession(
+  browser: Browser,
+  foreign: string[],
+  title: string
+): Promise<{
+  lab: Page;
+  session: { id: string };
+  invite: { id: string; url: string };
+  panelA: Locator;
+}> {
+  const lab = await interviewerLab(browser, foreign);
+  const session = await createSession(lab.request, `${title} ${Date.now()}`);
+  const invite = await createInvite(lab.request, session.id);
+  const panelA = await openInterview(lab, session.id);
+  return { lab, session, invite, panelA };
+}

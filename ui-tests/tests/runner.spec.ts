@@ -13,10 +13,7 @@ import {
   SERVER,
   candidateConnected,
   candidatePage,
-  createInvite,
-  createSession,
-  interviewerLab,
-  openInterview
+  interviewerWithSession
 } from './helpers';
 
 function runArea(panel: Locator): Locator {
@@ -88,10 +85,11 @@ test('the candidate runs Python, JavaScript and SQL; everyone sees the output', 
 }, testInfo) => {
   test.setTimeout(420000);
   const foreign: string[] = [];
-  const lab = await interviewerLab(browser, foreign);
-  const session = await createSession(lab.request, `Runs ${Date.now()}`);
-  const invite = await createInvite(lab.request, session.id);
-  const panelA = await openInterview(lab, session.id);
+  const { lab, session, invite, panelA } = await interviewerWithSession(
+    browser,
+    foreign,
+    'Runs'
+  );
   const candidate = await candidatePage(browser, foreign, invite.url);
   const panelC = await candidateConnected(candidate);
 

@@ -12,10 +12,7 @@ import { readFile } from 'fs/promises';
 import {
   candidateConnected,
   candidatePage,
-  createInvite,
-  createSession,
-  interviewerLab,
-  openInterview
+  interviewerWithSession
 } from './helpers';
 
 /**
@@ -101,10 +98,11 @@ test('interviewer and candidate draw together on the whiteboard', async ({
 }, testInfo) => {
   test.setTimeout(300000);
   const foreign: string[] = [];
-  const lab = await interviewerLab(browser, foreign);
-  const session = await createSession(lab.request, `Board ${Date.now()}`);
-  const invite = await createInvite(lab.request, session.id);
-  const panelA = await openInterview(lab, session.id);
+  const { lab, session, invite, panelA } = await interviewerWithSession(
+    browser,
+    foreign,
+    'Board'
+  );
   await boardReady(panelA);
 
   const candidate = await candidatePage(browser, foreign, invite.url);
