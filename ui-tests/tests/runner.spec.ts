@@ -245,6 +245,23 @@ test('the candidate runs Python, JavaScript and SQL; everyone sees the output', 
     lastRun(panelC).locator('.jp-DevInterview-runAuthor')
   ).not.toHaveText('Grace');
 
+  // JavaScript and SQL from JupyterLab too; the candidate sees both.
+  await setLanguage(panelA, 'javascript');
+  await setCode(lab, session.id, "console.log('js', 6 * 7);\n");
+  await expect(panelA.locator('.cm-content')).toContainText('6 * 7');
+  run = await runAndWait(panelA, 9, 'ok');
+  await expect(run).toHaveAttribute('data-language', 'javascript');
+  await expect(lastRun(panelC).locator('.jp-mod-stdout')).toHaveText('js 42\n');
+  await setLanguage(panelA, 'sql');
+  await setCode(lab, session.id, "select 'sql' as answer;\n");
+  await expect(panelA.locator('.cm-content')).toContainText('answer');
+  run = await runAndWait(panelA, 10, 'ok');
+  for (const panel of [panelA, panelC]) {
+    const table = lastRun(panel).locator('table.jp-DevInterview-resultTable');
+    await expect(table.locator('th')).toHaveText(['answer']);
+    await expect(table.locator('tbody td')).toHaveText(['sql']);
+  }
+
   const path = testInfo.outputPath('runs-interviewer.png');
   await lab.screenshot({ path });
   await testInfo.attach('runs-interviewer', { path, contentType: 'image/png' });
