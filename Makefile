@@ -17,6 +17,8 @@ help:
 $(VENV)/.installed: pyproject.toml package.json yarn.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	# `labextension develop` leaves a copy of install.json that the wheel already maps.
+	rm -f devinterview_jupyter/labextension/install.json
 	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
 	touch $@
 

@@ -49,7 +49,8 @@ async def _store(db: Database, writer: UpdateWriter, updates: list[bytes], every
     store = SQLYStore(sid, writer=writer, doc=server_doc, snapshot_every=every)
     for update in updates:
         server_doc.apply_update(update)
-        await store.write(update)
+        store.record(update)
+        await asyncio.sleep(0)  # a due snapshot is taken right after, as in a room
     await writer.flush()
     return sid
 

@@ -393,7 +393,7 @@ async def test_a_newcomer_learns_who_is_already_there(api, room_url, interviewer
     present = await open_ws(room_url(s["id"]), interviewer)
     await present.read_message()
     await present.write_message(awareness_frame(777, 1, '{"user": {"name": "Ada"}}'), binary=True)
-    await present.read_message()  # its own awareness, echoed
+    await present.read_message()  # its own awareness, echoed (the y-websocket heartbeat)
 
     newcomer = await open_ws(room_url(s["id"]), interviewer)
 
@@ -408,6 +408,51 @@ async def test_a_newcomer_learns_who_is_already_there(api, room_url, interviewer
     assert b"Ada" in await asyncio.wait_for(first_awareness(), 10)
     present.close()
     newcomer.close()
+
+
+async def test_a_leavers_cursor_is_removed_for_the_others(api, room_url, interviewer):
+    s = await create_session(api)
+    leaver = await open_ws(room_url(s["id"]), interviewer)
+    watcher = await open_ws(room_url(s["id"]), interviewer)
+    await leaver.read_message()
+    await watcher.read_message()
+    await leaver.write_message(awareness_frame(4711, 3, '{"user": {"name": "Bo"}}'), binary=True)
+
+    async def awareness_with(needle: bytes) -> bytes:
+        while True:
+            message = await watcher.read_message()
+            assert message is not None
+            if message[0] == 1 and needle in message:
+                return message
+
+    await asyncio.wait_for(awareness_with(b"Bo"), 10)
+    leaver.close()
+    # Gone without saying goodbye: the server announces client 4711 (clock 3) as null.
+    gone = awareness_frame(4711, 3, "null")
+    assert await asyncio.wait_for(awareness_with(b"null"), 10) == gone
+    watcher.close()
+
+
+async def test_updates_go_to_the_others_not_back_to_the_sender(api, room_url, interviewer):
+    s = await create_session(api)
+    sender = await open_ws(room_url(s["id"]), interviewer)
+    other = await open_ws(room_url(s["id"]), interviewer)
+    for conn in (sender, other):
+        await conn.read_message()  # sync step 1
+    doc = new_document()
+    with doc.transaction():
+        doc.get("source", type=Text).insert(0, "hello")
+    update = create_update_message(doc.get_update())
+    await sender.write_message(update, binary=True)
+    await sender.write_message(awareness_frame(99, 1, '{"user": {"name": "S"}}'), binary=True)
+
+    assert await asyncio.wait_for(other.read_message(), 10) == update
+    # The server handles a connection's frames in order: had the update been echoed, it
+    # would arrive before the echo of the awareness frame sent after it.
+    echoed = await asyncio.wait_for(sender.read_message(), 10)
+    assert echoed is not None and echoed[0] == 1 and b'"S"' in echoed
+    sender.close()
+    other.close()
 
 
 async def test_whiteboard_records_sync_are_kept_and_freeze_at_the_end(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
@@ -91,3 +92,30 @@ async def test_invites_resource_is_separate(api, devinterview_app, devinterview_
     assert ("write", "devinterview:invites") in RecordingAuthorizer.seen
     assert (await api("GET", f"sessions/{sid}")).status == 200
     assert ("read", "devinterview:sessions") in RecordingAuthorizer.seen
+
+
+def test_gc_tuning_sets_only_the_young_threshold():
+    from devinterview_jupyter.app import tune_gc
+
+    saved = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 11, 12)
+        tune_gc(freeze=False, young_threshold=0)
+        assert gc.get_threshold() == (700, 11, 12)
+        tune_gc(freeze=False, young_threshold=12_345)
+        assert gc.get_threshold() == (12_345, 11, 12)
+    finally:
+        gc.set_threshold(*saved)
+
+
+async def test_the_start_hook_applies_the_configured_young_threshold(devinterview_app):
+    # pytest-jupyter never calls the extension's start hook; call it as jupyter_server does.
+    saved = gc.get_threshold()
+    devinterview_app.freeze_startup_objects = False  # would freeze the test process
+    try:
+        gc.set_threshold(700, 10, 10)
+        assert devinterview_app.gc_young_threshold == 50_000
+        await devinterview_app._start_jupyter_server_extension(devinterview_app.serverapp)
+        assert gc.get_threshold() == (50_000, 10, 10)
+    finally:
+        gc.set_threshold(*saved)

@@ -1,6 +1,6 @@
 """The websocket of a room: who may connect, and what may pass.
 
-Speaks the y-websocket protocol (pycrdt-websocket's YRoom does the syncing); this handler
+Speaks the y-websocket protocol (``sync.RoomSync`` does the syncing); this handler
 authenticates before the upgrade, checks origins, and inspects every frame: malformed or
 oversized frames close that one connection, and document changes are dropped once the
 interview is over.
@@ -8,15 +8,14 @@ interview is over.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
+from asyncio import Future
 from typing import Any
 from urllib.parse import urlparse
 
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
-from pycrdt import create_awareness_message
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from ..api.base import DevInterviewMixin, parse_uuid
@@ -25,8 +24,6 @@ from ..errors import ApiError
 from .manager import Room
 from .protocol import MalformedFrame, parse_frame
 
-_CLOSED = object()
-
 
 class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, JupyterHandler):
     auth_resource = RESOURCE_ROOMS
@@ -34,8 +31,7 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
     room: Room | None = None
     role: str = ""
     invite_id: uuid.UUID | None = None
-    _queue: asyncio.Queue[Any]
-    _serve_task: asyncio.Task[None] | None = None
+    _left = False
 
     # -- before the upgrade -------------------------------------------------------------
 
@@ -47,7 +43,6 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
         if origin is not None and not self.check_origin(origin):
             raise ApiError(403, f"websocket origin {origin} is not allowed", "origin")
         self.role = await self._authenticate(sid)
-        self._queue = asyncio.Queue()
         self.room = await self.devinterview.rooms.acquire(sid, self)
         try:
             await super().get(session_id, *args, **kwargs)
@@ -84,71 +79,62 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
     def ping_interval(self) -> float:
         return 30.0
 
-    # -- after the upgrade: a pycrdt Channel for YRoom.serve ----------------------------
-
-    @property
-    def path(self) -> str:
-        return f"devinterview-room/{id(self)}"
+    # -- after the upgrade: a Peer of the room -----------------------------------------
 
     def open(self, *args: Any, **kwargs: Any) -> None:
         assert self.room is not None
-        self._serve_task = asyncio.ensure_future(self._serve(self.room))
-
-    async def _serve(self, room: Room) -> None:
-        try:
-            # pycrdt-websocket does not tell a newcomer who is already there (the reference
-            # y-websocket server does): send the known awareness states first.
-            awareness = room.yroom.awareness
-            others = [cid for cid in awareness.states if cid != awareness.client_id]
-            if others:
-                update = awareness.encode_awareness_update(others)
-                await self.send(create_awareness_message(update))
-            await room.yroom.serve(self)
-        finally:
-            self.devinterview.rooms.release(room, self)
+        self.room.sync.join(self)
 
     def on_message(self, message: str | bytes) -> None:
+        room = self.room
+        if room is None or self._left:
+            return
         if isinstance(message, str):
-            self.close_room(1003, "binary frames only")
+            self.reject(1003, "binary frames only")
             return
         try:
             frame = parse_frame(message)
         except MalformedFrame as e:
             self.log.info("DevInterview: closing a room connection: %s", e)
-            self.close_room(1007, "malformed frame")
+            self.reject(1007, "malformed frame")
             return
-        if frame.changes_document and self.room is not None and self.room.read_only:
+        if frame.changes_document and room.read_only:
             # The interview is over: nothing changes the document any more.
             return
-        self._queue.put_nowait(message)
+        room.sync.receive(self, frame, message)
 
     def on_close(self) -> None:
-        self._queue.put_nowait(_CLOSED)
+        self._leave()
+
+    def deliver(self, message: bytes) -> None:
+        """Hand a frame to tornado's send buffer (written at once if the socket can take it)."""
+        if self._left:
+            return
+        try:
+            # Not awaited: a slow reader must not hold up the room. Tornado buffers for it,
+            # and drops the buffer if the connection dies.
+            sent = self.write_message(message, binary=True)
+        except WebSocketClosedError:
+            self._leave()
+            return
+        sent.add_done_callback(_consume)
+
+    def reject(self, code: int, reason: str) -> None:
+        self.close_room(code, reason)
 
     def close_room(self, code: int, reason: str) -> None:
         self.close(code, reason)
-        self._queue.put_nowait(_CLOSED)
+        self._leave()
 
-    def __aiter__(self) -> RoomHandler:
-        return self
+    def _leave(self) -> None:
+        if self._left or self.room is None:
+            return
+        self._left = True
+        self.room.sync.leave(self)
+        self.devinterview.rooms.release(self.room, self)
 
-    async def __anext__(self) -> bytes:
-        message = await self._queue.get()
-        if message is _CLOSED:
-            raise StopAsyncIteration
-        assert isinstance(message, bytes)
-        return message
 
-    async def recv(self) -> bytes:
-        return await self.__anext__()
-
-    async def send(self, message: bytes) -> None:
-        try:
-            await self.write_message(message, binary=True)
-        except WebSocketClosedError:
-            self._queue.put_nowait(_CLOSED)
-
-    def on_room_error(self, error: Exception) -> None:
-        """YRoom could not apply this client's message (a broken update)."""
-        self.log.info("DevInterview: closing a room connection: %s", error)
-        self.close_room(1007, "malformed update")
+def _consume(sent: Future[None]) -> None:
+    """A send to a connection that died meanwhile: nothing to do (its close is handled)."""
+    if not sent.cancelled():
+        sent.exception()

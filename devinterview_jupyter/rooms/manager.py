@@ -9,38 +9,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pycrdt import Map
-from pycrdt.websocket import YRoom
 
 from .. import sessions as ops
 from ..db.engine import Database
 from ..db.models import InterviewSession
 from .document import TIMER, OwnedMaps, TimerState, new_document, server_now_ms
 from .store import SQLYStore, UpdateWriter
+from .sync import RoomSync
 
 
 @dataclass(eq=False)
 class Room:
     session_id: uuid.UUID
-    yroom: YRoom
+    sync: RoomSync
     store: SQLYStore
     owned: OwnedMaps
-    task: asyncio.Task[Any]
     read_only: bool = False
     users: set[object] = field(default_factory=set)
     unload_handle: asyncio.TimerHandle | None = None
 
     @property
     def doc(self) -> Any:
-        return self.yroom.ydoc
-
-
-def on_message_error(error: Exception, message: bytes, channel: Any) -> bool:
-    """YRoom could not apply a client's message (a broken update): drop that client."""
-    closer = getattr(channel, "on_room_error", None)
-    if closer is None:
-        return False
-    closer(error)
-    return True
+        return self.sync.doc
 
 
 def _meta_of(session: InterviewSession) -> dict[str, Any]:
@@ -60,10 +50,6 @@ class RoomManager:
         self.database = database
         self.writer = writer
         self.log = log
-        # pycrdt-websocket logs at debug level for every update and every client; on a
-        # server logging at DEBUG that formatting was ~9 % of a busy room server's CPU.
-        self.room_log = log.getChild("rooms")
-        self.room_log.setLevel(logging.INFO)
         self.idle_seconds = idle_seconds
         self.snapshot_every = snapshot_every
         self.rooms: dict[uuid.UUID, Room] = {}
@@ -75,8 +61,7 @@ class RoomManager:
     async def acquire(self, session_id: uuid.UUID, user: object) -> Room:
         """The room of a session, loaded if need be, held for ``user`` until ``release``.
 
-        Joins of a brand-new room are serialised and served only once the room is fully
-        started (pycrdt-websocket 0.16 loses clients that race its start-up).
+        Loads are serialised per session, so two first joins share one room.
         """
         async with self._lock(session_id):
             room = self.rooms.get(session_id)
@@ -107,38 +92,20 @@ class RoomManager:
             planned = session.planned_minutes
         doc = new_document()
         store = SQLYStore(
-            str(session_id),
-            log=self.room_log,
-            writer=self.writer,
-            doc=doc,
-            snapshot_every=self.snapshot_every,
+            str(session_id), writer=self.writer, doc=doc, snapshot_every=self.snapshot_every
         )
         await store.load_into(doc)
         timer = TimerState.from_map(doc.get(TIMER, type=Map).to_py() or {}).with_plan(planned)
         if ended_at is not None:
             timer = timer.pause(ended_at.timestamp() * 1000.0)
 
-        yroom = YRoom(
-            ready=False,
-            ystore=store,
-            ydoc=doc,
-            log=self.room_log,
-            exception_handler=self._room_exception,
-        )
-        yroom.on_message_error = on_message_error
-        task = asyncio.ensure_future(yroom.start())
-        await yroom.started.wait()
-        yroom.ready = True
-        await yroom.ydoc_observed.wait()
+        # Observed from here on: the server's own writes below are stored and sent too.
+        sync = RoomSync(doc, store, self.log)
         owned = OwnedMaps(doc, meta, timer)
         owned.attach()
-        room = Room(session_id, yroom, store, owned, task, read_only=meta["status"] == "terminated")
+        room = Room(session_id, sync, store, owned, read_only=meta["status"] == "terminated")
         self.log.debug("DevInterview room %s loaded", session_id)
         return room
-
-    def _room_exception(self, exception: Exception, log: logging.Logger) -> bool:
-        log.warning("DevInterview room error: %s", exception)
-        return True
 
     async def unload(self, session_id: uuid.UUID) -> None:
         async with self._lock(session_id):
@@ -160,9 +127,7 @@ class RoomManager:
             await self.writer.flush(room.session_id)
         else:
             self.writer.discard(room.session_id)
-        await room.yroom.stop()
-        room.task.cancel()
-        await asyncio.gather(room.task, return_exceptions=True)
+        room.sync.close()
 
     async def session_changed(self, session: InterviewSession) -> None:
         """Bring a loaded room in step with the session as stored."""

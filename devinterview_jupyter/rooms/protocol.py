@@ -29,6 +29,8 @@ class Frame:
     type: MessageType
     sync_type: SyncType | None = None
     payload: bytes = b""
+    # Awareness frames: (client id, state is null) per entry, in order.
+    presence: tuple[tuple[int, bool], ...] = ()
 
     @property
     def changes_document(self) -> bool:
@@ -74,6 +76,25 @@ class _Reader:
             raise MalformedFrame(f"{len(self.data) - self.pos} stray bytes after the message")
 
 
+def _var_uint(value: int) -> bytes:
+    out = bytearray()
+    while value > 0x7F:
+        out.append(0x80 | (value & 0x7F))
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def sync_frame(sync_type: SyncType, payload: bytes) -> bytes:
+    """A sync frame (step 1: a state vector; step 2 or update: an update)."""
+    return bytes((MessageType.SYNC, sync_type)) + _var_uint(len(payload)) + payload
+
+
+def awareness_frame(payload: bytes) -> bytes:
+    """An awareness frame carrying an encoded awareness update."""
+    return bytes((MessageType.AWARENESS,)) + _var_uint(len(payload)) + payload
+
+
 def parse_frame(data: bytes) -> Frame:
     """Classify and check one frame; raise MalformedFrame if it is not well formed."""
     reader = _Reader(data)
@@ -92,25 +113,27 @@ def parse_frame(data: bytes) -> Frame:
     if kind is MessageType.AWARENESS:
         payload = reader.var_bytes()
         reader.done()
-        _check_awareness(payload)
-        return Frame(kind, None, payload)
+        return Frame(kind, None, payload, _read_awareness(payload))
     if kind is MessageType.QUERY_AWARENESS:
         reader.done()
         return Frame(kind)
     raise MalformedFrame("auth messages are not accepted from clients")
 
 
-def _check_awareness(payload: bytes) -> None:
+def _read_awareness(payload: bytes) -> tuple[tuple[int, bool], ...]:
     reader = _Reader(payload)
     count = reader.var_uint()
     if count > 10_000:
         raise MalformedFrame("too many awareness entries")
+    entries = []
     for _ in range(count):
-        reader.var_uint()  # client id
+        client_id = reader.var_uint()
         reader.var_uint()  # clock
         state = reader.var_string()
         try:
-            json.loads(state)
+            value = json.loads(state)
         except ValueError as e:
             raise MalformedFrame("awareness state is not JSON") from e
+        entries.append((client_id, value is None))
     reader.done()
+    return tuple(entries)

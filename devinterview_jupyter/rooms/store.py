@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pycrdt import Doc
-from pycrdt.store import BaseYStore
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -174,33 +173,37 @@ class UpdateWriter:
                 await db.execute(insert(RoomUpdate), run)
 
 
-class SQLYStore(BaseYStore):
-    """A pycrdt Y store for one room, on the project's database."""
+class SQLYStore:
+    """The stored history of one room's document, on the project's database."""
 
     def __init__(
         self,
         path: str,
-        metadata_callback: Any = None,
-        log: logging.Logger | None = None,
         *,
-        writer: UpdateWriter | None = None,
+        writer: UpdateWriter,
         doc: Doc[Any] | None = None,
         snapshot_every: int = 500,
     ) -> None:
-        if writer is None:
-            raise ValueError("SQLYStore needs an UpdateWriter")
         self.session_id = uuid.UUID(path)
         self.writer = writer
-        self.log = log or logging.getLogger(__name__)
-        self.metadata_callback = metadata_callback
         self.doc = doc
         self.snapshot_every = snapshot_every
         self.since_snapshot = 0
+        self._snapshot_due = False
 
-    async def write(self, data: bytes) -> None:
-        self.writer.enqueue(self.session_id, UPDATE, data)
+    def record(self, update: bytes) -> None:
+        """Keep one update. Called inside the document's observer, so it must not read
+        the document: a due snapshot is taken right after the transaction."""
+        self.writer.enqueue(self.session_id, UPDATE, update)
         self.since_snapshot += 1
-        if self.doc is not None and self.since_snapshot >= self.snapshot_every:
+        due = self.doc is not None and self.since_snapshot >= self.snapshot_every
+        if due and not self._snapshot_due:
+            self._snapshot_due = True
+            asyncio.get_running_loop().call_soon(self._snapshot_now)
+
+    def _snapshot_now(self) -> None:
+        self._snapshot_due = False
+        if self.since_snapshot >= self.snapshot_every:
             self.snapshot()
 
     def snapshot(self) -> None:
