@@ -27,6 +27,8 @@ from devinterview_jupyter.testing import free_port, live_server
 from .common import Result, median, scratch_postgres
 
 CONNECTIONS = 8
+# (operation, concurrent connections): one interviewer clicking, and a busy team server.
+RUNS = (("list", 1), ("list", CONNECTIONS), ("create", CONNECTIONS))
 CREATE_LUA = """
 wrk.method = "POST"
 wrk.body = '{"title": "bench session", "language": "go"}'
@@ -100,11 +102,16 @@ _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
 
 def wrk(
-    url: str, seconds: int, headers: dict[str, str], script: Path | None = None
+    url: str,
+    seconds: int,
+    headers: dict[str, str],
+    script: Path | None = None,
+    connections: int = CONNECTIONS,
 ) -> dict[str, float]:
     if shutil.which("wrk") is None:
         raise RuntimeError("the REST benchmark needs wrk: apt-get install wrk")
-    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+    threads = min(2, connections)
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for key, value in headers.items():
         cmd += ["-H", f"{key}: {value}"]
     if script is not None:
@@ -128,7 +135,7 @@ def run(workdir: Path, quick: bool = False) -> list[Result]:
     seconds, rounds = (3, 1) if quick else (8, 3)
     script = workdir / "create.lua"
     script.write_text(CREATE_LUA)
-    samples: dict[tuple[str, str], list[dict[str, float]]] = {}
+    samples: dict[tuple[str, int, str], list[dict[str, float]]] = {}
     with scratch_postgres() as url:
         asyncio.run(_seed(url, 10_000))
         with live_server(url, workdir / "jupyter") as ours, fastapi_server(url, workdir) as base:
@@ -137,16 +144,19 @@ def run(workdir: Path, quick: bool = False) -> list[Result]:
                 "fastapi": (base + "/sessions", {}),
             }
             for _ in range(rounds):
-                for op in ("list", "create"):
+                for op, conns in RUNS:
                     for who, (endpoint, headers) in targets.items():
-                        fig = wrk(endpoint, seconds, headers, script if op == "create" else None)
-                        samples.setdefault((op, who), []).append(fig)
+                        lua = script if op == "create" else None
+                        fig = wrk(endpoint, seconds, headers, lua, connections=conns)
+                        samples.setdefault((op, conns, who), []).append(fig)
 
-    def pick(op: str, who: str, key: str) -> float:
-        return median([s[key] for s in samples[(op, who)]])
+    def pick(op: str, conns: int, who: str, key: str) -> float:
+        return median([s[key] for s in samples[(op, conns, who)]])
 
     results = []
-    for op, label in (("list", "list 50 of 10,000 (+count)"), ("create", "create")):
+    for op, conns in RUNS:
+        label = "list 50 of 10,000 (+count)" if op == "list" else "create"
+        plural = "conn" if conns == 1 else "conns"
         for key, unit, better, target in (
             ("p50", "ms", False, ""),
             ("p99", "ms", False, "<= 10 ms" if op == "list" else ""),
@@ -155,10 +165,10 @@ def run(workdir: Path, quick: bool = False) -> list[Result]:
             results.append(
                 Result(
                     "rest",
-                    f"{label} {key} ({CONNECTIONS} conns)",
+                    f"{label} {key} ({conns} {plural})",
                     unit,
-                    pick(op, "ours", key),
-                    pick(op, "fastapi", key),
+                    pick(op, conns, "ours", key),
+                    pick(op, conns, "fastapi", key),
                     "FastAPI+uvicorn",
                     target,
                     higher_is_better=better,

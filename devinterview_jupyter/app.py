@@ -134,6 +134,16 @@ class DevInterviewApp(ExtensionApp):
         help="Largest websocket frame a room accepts; a bigger one closes that connection.",
     ).tag(config=True)
 
+    room_max_send_buffer_bytes = Int(
+        64 * 1024 * 1024,
+        min=64 * 1024,
+        help="""Most bytes the server queues for one room connection that is not reading
+        (a stalled tab, a bad network, a client that stopped reading on purpose). Past
+        it the connection is dropped, which bounds the server's memory; y-websocket
+        clients reconnect and catch up from the document, not from the backlog. Must
+        exceed the largest document, which a newcomer receives in one frame.""",
+    ).tag(config=True)
+
     room_idle_seconds = Float(
         60.0,
         help="Seconds a room stays in memory after its last client leaves.",

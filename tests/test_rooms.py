@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import os
+import socket
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from pycrdt import Array, Doc, Map, Text, create_update_message
@@ -20,7 +24,11 @@ from tests.yclient import many_docs, open_ws, synced_doc, text, until, upgrade_s
 
 @pytest.fixture
 def devinterview_config() -> dict[str, Any]:
-    return {"room_max_frame_bytes": 64 * 1024, "room_idle_seconds": 0.3}
+    return {
+        "room_max_frame_bytes": 64 * 1024,
+        "room_idle_seconds": 0.3,
+        "room_max_send_buffer_bytes": 256 * 1024,
+    }
 
 
 @pytest.fixture
@@ -453,6 +461,55 @@ async def test_updates_go_to_the_others_not_back_to_the_sender(api, room_url, in
     assert echoed is not None and echoed[0] == 1 and b'"S"' in echoed
     sender.close()
     other.close()
+
+
+async def _silent_connection(url: str, headers: dict[str, str]) -> socket.socket:
+    """A room connection that completes the upgrade and then never reads again."""
+    loop = asyncio.get_running_loop()
+    parsed = urlsplit(url)
+    sock = socket.socket()
+    # A small receive window, so the server's queue fills instead of the kernel's.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.setblocking(False)
+    await loop.sock_connect(sock, (parsed.hostname, parsed.port))
+    lines = [
+        f"GET {parsed.path} HTTP/1.1",
+        f"Host: {parsed.netloc}",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}",
+        "Sec-WebSocket-Version: 13",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
+    await loop.sock_sendall(sock, ("\r\n".join(lines) + "\r\n\r\n").encode())
+    reply = b""
+    while b"\r\n\r\n" not in reply:
+        reply += await loop.sock_recv(sock, 1)
+    assert reply.startswith(b"HTTP/1.1 101"), reply
+    return sock
+
+
+async def test_a_connection_that_stops_reading_is_dropped_not_buffered_forever(
+    api, room_url, interviewer, devinterview_app
+):
+    s = await create_session(api)
+    url = room_url(s["id"])
+    silent = await _silent_connection(url, interviewer)
+    try:
+        async with synced_doc(url, interviewer) as writer, synced_doc(url, interviewer) as reader:
+            room = await until_room(devinterview_app, s["id"])
+            assert len(room.sync.peers) == 3
+            # ~9 MB of edits: more than the kernel's buffers and the 256 KB allowed to queue.
+            chunk = "x" * 60_000
+            for i in range(150):
+                insert(writer, len(text(writer)), chunk)
+                if i % 10 == 9:
+                    await until(lambda n=i: len(text(reader)) == (n + 1) * 60_000, what="peer")
+            await until(lambda: len(room.sync.peers) == 2, what="the silent connection dropped")
+            # The others went on undisturbed.
+            assert len(text(reader)) == 150 * 60_000
+    finally:
+        silent.close()
 
 
 async def test_whiteboard_records_sync_are_kept_and_freeze_at_the_end(

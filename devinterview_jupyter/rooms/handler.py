@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
+from tornado.iostream import IOStream, StreamBufferFullError
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from ..api.base import DevInterviewMixin, parse_uuid
@@ -83,7 +84,14 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
 
     def open(self, *args: Any, **kwargs: Any) -> None:
         assert self.room is not None
+        stream = self._stream()
+        if stream is not None:
+            stream.max_write_buffer_size = self.devinterview.room_max_send_buffer_bytes
         self.room.sync.join(self)
+
+    def _stream(self) -> IOStream | None:
+        stream = getattr(self.ws_connection, "stream", None)
+        return stream if isinstance(stream, IOStream) else None
 
     def on_message(self, message: str | bytes) -> None:
         room = self.room
@@ -116,6 +124,15 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
             sent = self.write_message(message, binary=True)
         except WebSocketClosedError:
             self._leave()
+            return
+        except StreamBufferFullError:
+            # Not reading: drop it rather than queue without end. No close frame, it would
+            # not fit either; the client sees the connection end and reconnects.
+            self.log.warning("DevInterview: dropping a room connection that stopped reading")
+            self._leave()
+            stream = self._stream()
+            if stream is not None:
+                stream.close()
             return
         sent.add_done_callback(_consume)
 
