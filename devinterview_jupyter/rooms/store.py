@@ -13,10 +13,10 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pycrdt import Doc
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..db.engine import Database, DatabaseUnavailable, is_outage
@@ -24,6 +24,9 @@ from ..db.models import InterviewSession, RoomUpdate, utcnow
 
 UPDATE = "update"
 SNAPSHOT = "snapshot"
+# Core, not ORM, inserts: the rows are plain dicts and never read back; the ORM's bulk
+# path cost ~3 % of a busy room server's CPU.
+_ROOM_UPDATES = cast(Table, RoomUpdate.__table__)
 
 
 @dataclass
@@ -164,13 +167,13 @@ class UpdateWriter:
                 }
                 if p.kind == SNAPSHOT:
                     if run:
-                        await db.execute(insert(RoomUpdate), run)
+                        await db.execute(insert(_ROOM_UPDATES), run)
                         run = []
-                    await db.execute(insert(RoomUpdate), [row])
+                    await db.execute(insert(_ROOM_UPDATES), [row])
                 else:
                     run.append(row)
             if run:
-                await db.execute(insert(RoomUpdate), run)
+                await db.execute(insert(_ROOM_UPDATES), run)
 
 
 class SQLYStore:
