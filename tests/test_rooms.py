@@ -441,6 +441,39 @@ async def test_a_leavers_cursor_is_removed_for_the_others(api, room_url, intervi
     watcher.close()
 
 
+async def test_a_reconnected_clients_cursor_survives_its_old_connection_closing(
+    api, room_url, interviewer, devinterview_app
+):
+    s = await create_session(api)
+    old = await open_ws(room_url(s["id"]), interviewer)
+    new = await open_ws(room_url(s["id"]), interviewer)
+    watcher = await open_ws(room_url(s["id"]), interviewer)
+    for conn in (old, new, watcher):
+        await conn.read_message()
+    # The same awareness client id on both connections, as after a reconnect.
+    await old.write_message(awareness_frame(5150, 1, '{"user": {"name": "Al"}}'), binary=True)
+    await new.write_message(awareness_frame(5150, 2, '{"user": {"name": "Al"}}'), binary=True)
+    room = await until_room(devinterview_app, s["id"])
+    await until(lambda: len(room.sync.peers) == 3, what="all three joined")
+    both = lambda: sum(5150 in ids for ids in room.sync.peers.values()) == 2  # noqa: E731
+    await until(both, what="both connections announced client 5150")
+    old.close()
+    await until(lambda: len(room.sync.peers) == 2, what="the old connection gone")
+    # A marker sent after the close was handled: anything it caused arrives before it.
+    await new.write_message(awareness_frame(6000, 1, '{"user": {"name": "Mark"}}'), binary=True)
+    seen = []
+    while True:
+        message = await asyncio.wait_for(watcher.read_message(), 10)
+        assert message is not None
+        seen.append(message)
+        if b"Mark" in message:
+            break
+    assert awareness_frame(5150, 2, "null") not in seen
+    assert awareness_frame(5150, 1, "null") not in seen
+    new.close()
+    watcher.close()
+
+
 async def test_updates_go_to_the_others_not_back_to_the_sender(api, room_url, interviewer):
     s = await create_session(api)
     sender = await open_ws(room_url(s["id"]), interviewer)

@@ -71,7 +71,10 @@ class RoomSync:
         controlled = self.peers.pop(peer, None)
         if not controlled:
             return
-        gone = [cid for cid in controlled if cid in self.awareness.states]
+        # A client that reconnected announces the same id on its new connection before
+        # the old one is noticed closing: that id is not gone.
+        still = set().union(*self.peers.values())
+        gone = [cid for cid in controlled if cid in self.awareness.states and cid not in still]
         if gone:
             self.awareness.remove_awareness_states(gone, peer)
             message = awareness_frame(self.awareness.encode_awareness_update(gone))
