@@ -216,13 +216,18 @@ async def test_bad_frames_close_only_that_connection(api, room_url, interviewer)
             "text frame": "hello",
             "broken update": create_update_message(b"\x01\x02\x03garbage"),
             "oversized": b"\x00\x02" + b"\x80" * (70 * 1024),
+            "bad state vector": b"\x00\x00\x02\x05\x01",
+            "awareness id out of range": awareness_frame(2**40, 1, "{}"),
+            "awareness clock out of range": awareness_frame(1, 2**60, "{}"),
+            "huge awareness state": awareness_frame(1, 1, '"' + "x" * 40_000 + '"'),
+            "too many presences": awareness_entries([(i, 1, "{}") for i in range(1, 10)]),
         }
         for name, frame in bad_frames.items():
             conn = await open_ws(url, interviewer)
             await conn.read_message()  # the server's sync step 1
             await conn.write_message(frame, binary=not isinstance(frame, str))
             code = await asyncio.wait_for(_closed_with(conn), 20)
-            assert code in (1003, 1007, 1009), f"{name}: closed with {code}"
+            assert code in (1003, 1007, 1008, 1009), f"{name}: closed with {code}"
             insert(a, len(text(a)), name[0])
             expected = text(a)
             await until(lambda e=expected: text(b) == e, what=f"sync after {name}")
@@ -358,20 +363,29 @@ async def test_revoking_an_invite_disconnects_that_candidate(api, room_url, inte
     conns["kept"].close()
 
 
+def _var_uint(n: int) -> bytes:
+    out = bytearray()
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def _var_bytes(b: bytes) -> bytes:
+    return _var_uint(len(b)) + b
+
+
+def awareness_entries(entries: list[tuple[int, int, str]]) -> bytes:
+    """An awareness frame with (client id, clock, JSON state) entries, written by hand."""
+    body = _var_uint(len(entries))
+    for client_id, clock, state in entries:
+        body += _var_uint(client_id) + _var_uint(clock) + _var_bytes(state.encode())
+    return _var_uint(1) + _var_bytes(body)
+
+
 def awareness_frame(client_id: int, clock: int, state: str) -> bytes:
-    def var_uint(n: int) -> bytes:
-        out = bytearray()
-        while n >= 0x80:
-            out.append((n & 0x7F) | 0x80)
-            n >>= 7
-        out.append(n)
-        return bytes(out)
-
-    def var_bytes(b: bytes) -> bytes:
-        return var_uint(len(b)) + b
-
-    entry = var_uint(client_id) + var_uint(clock) + var_bytes(state.encode())
-    return var_uint(1) + var_bytes(var_uint(1) + entry)
+    return awareness_entries([(client_id, clock, state)])
 
 
 async def test_awareness_still_flows_after_terminate(api, room_url, interviewer):
@@ -471,6 +485,49 @@ async def test_a_reconnected_clients_cursor_survives_its_old_connection_closing(
     assert awareness_frame(5150, 2, "null") not in seen
     assert awareness_frame(5150, 1, "null") not in seen
     new.close()
+    watcher.close()
+
+
+async def _awareness_until(conn: WebSocketClientConnection, needle: bytes) -> list[bytes]:
+    """Awareness frames read from ``conn`` up to and including one containing ``needle``."""
+    seen = []
+    while True:
+        message = await asyncio.wait_for(conn.read_message(), 10)
+        assert message is not None
+        if message[0] == 1:
+            seen.append(message)
+            if needle in message:
+                return seen
+
+
+async def test_presence_belongs_to_whoever_brought_it_not_to_who_passed_it_on(
+    api, room_url, interviewer, devinterview_app
+):
+    s = await create_session(api)
+    owner, echoer, watcher = [await open_ws(room_url(s["id"]), interviewer) for _ in range(3)]
+    for conn in (owner, echoer, watcher):
+        await conn.read_message()
+    room = await until_room(devinterview_app, s["id"])
+    await owner.write_message(awareness_frame(7001, 4, '{"user": {"name": "Own"}}'), binary=True)
+    await _awareness_until(watcher, b"Own")
+    # y-websocket clients send back every remote state they apply: nothing new, not relayed.
+    await echoer.write_message(awareness_frame(7001, 4, '{"user": {"name": "Own"}}'), binary=True)
+    # A stale removal (older clock) inside a frame must not strip the id from its owner.
+    stale = awareness_entries([(7002, 2, '{"user": {"name": "Two"}}'), (7002, 1, "null")])
+    await owner.write_message(stale, binary=True)
+    assert b"Own" not in b"".join(await _awareness_until(watcher, b"Two"))
+    await until(lambda: len(room.sync.peers) == 3, what="all joined")
+    echoer.close()
+    await until(lambda: len(room.sync.peers) == 2, what="the echoer gone")
+    await owner.write_message(awareness_frame(7003, 1, '{"user": {"name": "Mark"}}'), binary=True)
+    # The echoer's leaving removed nobody.
+    assert b"null" not in b"".join(await _awareness_until(watcher, b"Mark"))
+    owner.close()
+    removed = (await _awareness_until(watcher, b"null"))[-1]
+    # One frame removing everything the owner brought (7003 is the marker it sent).
+    for client_id, clock in ((7001, 4), (7002, 2), (7003, 1)):
+        assert _var_uint(client_id) + _var_uint(clock) + _var_bytes(b"null") in removed
+    assert removed[1:3] == b"\x19\x03"  # payload length, three entries
     watcher.close()
 
 

@@ -36,6 +36,7 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
     role: str = ""
     invite_id: uuid.UUID | None = None
     _left = False
+    _opened = False
     _write_frame: Callable[..., Future[None]] | None = None
 
     # -- before the upgrade -------------------------------------------------------------
@@ -52,7 +53,7 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
         try:
             await super().get(session_id, *args, **kwargs)
         finally:
-            if self.ws_connection is None:  # the upgrade did not happen
+            if not self._opened:  # the upgrade did not happen; otherwise _leave releases
                 self.devinterview.rooms.release(self.room, self)
 
     async def _authenticate(self, session_id: uuid.UUID) -> str:
@@ -88,6 +89,7 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
 
     def open(self, *args: Any, **kwargs: Any) -> None:
         assert self.room is not None
+        self._opened = True
         # Tornado leaves Nagle's algorithm on: a keystroke written while an earlier frame
         # awaits its (delayed) ACK would wait up to 40 ms. Node's ws and asyncio turn it off.
         self.set_nodelay(True)
@@ -123,7 +125,7 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
         if frame.changes_document and room.read_only:
             # The interview is over: nothing changes the document any more.
             return
-        room.sync.receive(self, frame, message)
+        room.sync.receive(self, frame)
 
     def on_close(self) -> None:
         self._leave()
@@ -161,8 +163,15 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
         self.close_room(code, reason)
 
     def close_room(self, code: int, reason: str) -> None:
-        self.close(code, reason)
-        self._leave()
+        try:
+            self.close(code, reason)
+        except StreamBufferFullError:
+            # The close frame does not fit behind what this reader has not taken.
+            stream = self._stream()
+            if stream is not None:
+                stream.close()
+        finally:
+            self._leave()
 
     def _leave(self) -> None:
         if self._left or self.room is None:

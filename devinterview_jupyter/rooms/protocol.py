@@ -20,6 +20,12 @@ class SyncType(IntEnum):
     UPDATE = 2
 
 
+MAX_CLIENT_ID = 2**32 - 1
+MAX_CLOCK = 2**53 - 1
+# A cursor, a name and a colour take a few hundred bytes; anything near this is abuse.
+MAX_AWARENESS_STATE = 32 * 1024
+
+
 class MalformedFrame(ValueError):
     """A frame that is not a well-formed y-websocket message."""
 
@@ -29,8 +35,6 @@ class Frame:
     type: MessageType
     sync_type: SyncType | None = None
     payload: bytes = b""
-    # Awareness frames: (client id, state is null) per entry, in order.
-    presence: tuple[tuple[int, bool], ...] = ()
 
     @property
     def changes_document(self) -> bool:
@@ -113,27 +117,31 @@ def parse_frame(data: bytes) -> Frame:
     if kind is MessageType.AWARENESS:
         payload = reader.var_bytes()
         reader.done()
-        return Frame(kind, None, payload, _read_awareness(payload))
+        _check_awareness(payload)
+        return Frame(kind, None, payload)
     if kind is MessageType.QUERY_AWARENESS:
         reader.done()
         return Frame(kind)
     raise MalformedFrame("auth messages are not accepted from clients")
 
 
-def _read_awareness(payload: bytes) -> tuple[tuple[int, bool], ...]:
+def _check_awareness(payload: bytes) -> None:
     reader = _Reader(payload)
     count = reader.var_uint()
     if count > 10_000:
         raise MalformedFrame("too many awareness entries")
-    entries = []
     for _ in range(count):
         client_id = reader.var_uint()
-        reader.var_uint()  # clock
+        clock = reader.var_uint()
+        # Yjs client ids are 32-bit and clocks JS-safe integers: browsers' decoders throw
+        # on anything larger, so relaying it would break presence for everyone.
+        if client_id > MAX_CLIENT_ID or clock > MAX_CLOCK:
+            raise MalformedFrame("awareness client id or clock out of range")
         state = reader.var_string()
+        if len(state) > MAX_AWARENESS_STATE:
+            raise MalformedFrame("awareness state too large")
         try:
-            value = json.loads(state)
+            json.loads(state)
         except ValueError as e:
             raise MalformedFrame("awareness state is not JSON") from e
-        entries.append((client_id, value is None))
     reader.done()
-    return tuple(entries)

@@ -21,6 +21,8 @@ from .protocol import Frame, MessageType, SyncType, awareness_frame, sync_frame
 
 # The empty update ("no structs, no deletes") some clients send as step 2 of a fresh doc.
 _EMPTY_UPDATE = b"\x00\x00"
+# One tab announces one id per document; a few more allow for reconnects in flight.
+MAX_PRESENCE_PER_CONNECTION = 8
 
 
 class Peer(Protocol):
@@ -49,10 +51,14 @@ class RoomSync:
         # A fresh Awareness gives the server a local state; it is never sent to anyone.
         self.awareness = Awareness(doc)
         self._from: Peer | None = None
+        self._from_update = b""
+        self._presence_changes: dict[str, list[int]] | None = None
         self._subscription = doc.observe(self._on_update)
+        self._awareness_subscription = self.awareness.observe(self._on_presence)
 
     def close(self) -> None:
         self.doc.unobserve(self._subscription)
+        self.awareness.unobserve(self._awareness_subscription)
         self.peers.clear()
 
     # -- connections --------------------------------------------------------------------
@@ -82,50 +88,70 @@ class RoomSync:
 
     # -- frames -------------------------------------------------------------------------
 
-    def receive(self, peer: Peer, frame: Frame, raw: bytes) -> None:
+    def receive(self, peer: Peer, frame: Frame) -> None:
         if peer not in self.peers:
             return
         if frame.type is MessageType.SYNC:
             if frame.sync_type is SyncType.STEP1:
-                peer.deliver(sync_frame(SyncType.STEP2, self.doc.get_update(frame.payload)))
+                try:
+                    missing = self.doc.get_update(frame.payload)
+                except ValueError:
+                    peer.reject(1007, "malformed state vector")
+                    return
+                peer.deliver(sync_frame(SyncType.STEP2, missing))
             elif frame.payload != _EMPTY_UPDATE:
                 self._apply(peer, frame.payload)
         elif frame.type is MessageType.AWARENESS:
-            self._awareness(peer, frame, raw)
+            self._awareness(peer, frame)
         elif frame.type is MessageType.QUERY_AWARENESS:
             present = self._present()
             peer.deliver(awareness_frame(self.awareness.encode_awareness_update(present)))
 
     def _apply(self, peer: Peer, update: bytes) -> None:
-        self._from = peer
+        self._from, self._from_update = peer, update
         try:
             self.doc.apply_update(update)
         except Exception as e:  # pycrdt raises a bare exception for a broken update
             self.log.info("DevInterview: closing a room connection: %s", e)
             peer.reject(1007, "malformed update")
         finally:
-            self._from = None
+            self._from, self._from_update = None, b""
 
     def _on_update(self, event: TransactionEvent) -> None:
         # Inside the document's transaction: pass bytes on, never read the document here.
         update: bytes = event.update
         if update == _EMPTY_UPDATE:
             return
-        self._broadcast(sync_frame(SyncType.UPDATE, update), skip=self._from)
+        # The sender has exactly what it sent; if the change carries more (its update
+        # completed one that was waiting for a missing part), the sender needs it too.
+        skip = self._from if update == self._from_update else None
+        self._broadcast(sync_frame(SyncType.UPDATE, update), skip=skip)
         self.sink.record(update)
 
-    def _awareness(self, peer: Peer, frame: Frame, raw: bytes) -> None:
+    def _awareness(self, peer: Peer, frame: Frame) -> None:
+        self._presence_changes = None
         self.awareness.apply_awareness_update(frame.payload, peer)
+        changes, self._presence_changes = self._presence_changes, None
+        if changes is None:
+            # Nothing newer than what everyone has: y-websocket clients send back every
+            # remote state they apply, and relaying those would multiply the traffic.
+            return
         controlled = self.peers[peer]
-        # The ids a connection announces are its own: they are removed when it leaves.
-        for client_id, removed in frame.presence:
-            if removed:
-                controlled.discard(client_id)
-            else:
-                controlled.add(client_id)
-        # Echoed to the sender too: y-websocket clients reconnect after 30 s without a
+        # A connection owns the ids whose newer state it brought (not states it merely
+        # passed on): they are removed for everyone when it leaves.
+        controlled.update(changes["added"], changes["updated"])
+        controlled.difference_update(changes["removed"])
+        if len(controlled) > MAX_PRESENCE_PER_CONNECTION:
+            peer.reject(1008, "too many awareness clients")
+            return
+        changed = changes["added"] + changes["updated"] + changes["removed"]
+        # Sent to the sender too: y-websocket clients reconnect after 30 s without a
         # message, and in a quiet room their own awareness heartbeat is all there is.
-        self._broadcast(raw, skip=None)
+        self._broadcast(awareness_frame(self.awareness.encode_awareness_update(changed)), None)
+
+    def _on_presence(self, topic: str, event: tuple[dict[str, list[int]], Any]) -> None:
+        if topic == "update":
+            self._presence_changes = event[0]
 
     def _present(self) -> list[int]:
         own = self.awareness.client_id
