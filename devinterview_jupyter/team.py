@@ -38,10 +38,7 @@ def check_username(username: str) -> str:
 
 async def role_of(db: AsyncSession, session_id: uuid.UUID, username: str) -> Role | None:
     """The user's role in the session, or None; 404 when there is no such session."""
-    owner = await db.scalar(select(InterviewSession.owner).where(InterviewSession.id == session_id))
-    if owner is None:
-        raise not_found(f"no interview session {session_id}")
-    if owner == username:
+    if await _owner_of(db, session_id) == username:
         return "owner"
     co = await db.scalar(
         select(CoInterviewer.username).where(
@@ -49,6 +46,13 @@ async def role_of(db: AsyncSession, session_id: uuid.UUID, username: str) -> Rol
         )
     )
     return "co-interviewer" if co is not None else None
+
+
+async def _owner_of(db: AsyncSession, session_id: uuid.UUID) -> str:
+    owner = await db.scalar(select(InterviewSession.owner).where(InterviewSession.id == session_id))
+    if owner is None:
+        raise not_found(f"no interview session {session_id}")
+    return owner
 
 
 def visible_to(query: _Query, username: str) -> _Query:
@@ -74,10 +78,7 @@ async def add_co_interviewer(
     existing = await db.get(CoInterviewer, (session_id, username))
     if existing is not None:
         return existing, False
-    owner = await db.scalar(select(InterviewSession.owner).where(InterviewSession.id == session_id))
-    if owner is None:
-        raise not_found(f"no interview session {session_id}")
-    if owner == username:
+    if await _owner_of(db, session_id) == username:
         raise bad_request("the owner is not a co-interviewer of their own session", "is_owner")
     entry = CoInterviewer(
         session_id=session_id, username=username, added_by=added_by, added_at=utcnow()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from ..db.models import Invite
+from ..db.models import CoInterviewer, Invite
 from ..sessions import SessionRow
 
 
@@ -47,3 +47,7 @@ def invite_json(invite: Invite) -> dict[str, Any]:
         "revoked": invite.revoked_at is not None,
         "last_used_at": iso(invite.last_used_at),
     }
+
+
+def co_interviewer_json(entry: CoInterviewer) -> dict[str, Any]:
+    return {"username": entry.username, "added_by": entry.added_by, "added_at": iso(entry.added_at)}

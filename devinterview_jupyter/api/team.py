@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
 from urllib.parse import unquote
 
 from jupyter_server.auth.decorator import authorized
@@ -10,13 +10,8 @@ from jupyter_server.auth.decorator import authorized
 from .. import sessions as ops
 from .. import team
 from ..auth import RESOURCE_SESSIONS
-from ..db.models import CoInterviewer
 from .base import DevInterviewHandler, interviewer_only, parse_uuid
-from .serialize import iso
-
-
-def co_interviewer_json(entry: CoInterviewer) -> dict[str, Any]:
-    return {"username": entry.username, "added_by": entry.added_by, "added_at": iso(entry.added_at)}
+from .serialize import co_interviewer_json
 
 
 class CoInterviewersHandler(DevInterviewHandler):
@@ -40,9 +35,7 @@ class CoInterviewerHandler(DevInterviewHandler):
     @interviewer_only
     @authorized
     async def put(self, session_id: str, username: str) -> None:
-        sid = parse_uuid(session_id, "session id")
-        name = team.check_username(unquote(username))
-        await self.require_session_role(sid, owner=True)
+        sid, name = await self._owned_target(session_id, username)
         me = self.interviewer()
         assert me is not None
         async with self.database.session() as db:
@@ -53,11 +46,16 @@ class CoInterviewerHandler(DevInterviewHandler):
     @interviewer_only
     @authorized
     async def delete(self, session_id: str, username: str) -> None:
-        sid = parse_uuid(session_id, "session id")
-        name = team.check_username(unquote(username))
-        await self.require_session_role(sid, owner=True)
+        sid, name = await self._owned_target(session_id, username)
         async with self.database.session() as db:
             await ops.get_session(db, sid)
             await team.remove_co_interviewer(db, sid, name)
         self.set_status(204)
         self.finish()
+
+    async def _owned_target(self, session_id: str, username: str) -> tuple[uuid.UUID, str]:
+        """The session and user named in the path (the name is checked where it is used);
+        only the session's owner may change who co-interviews."""
+        sid = parse_uuid(session_id, "session id")
+        await self.require_session_role(sid, owner=True)
+        return sid, unquote(username)
