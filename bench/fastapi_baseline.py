@@ -1,36 +1,94 @@
-"""The baseline for the REST benchmark: the same session queries behind a minimal FastAPI
-app on uvicorn (the stack this product replaces), with no Jupyter, auth or validation."""
+"""The baseline for the REST benchmark: the same session queries and JSON behind a
+minimal FastAPI app on uvicorn (the stack this product replaces).
+
+It does the per-request work any replacement must do and ours does: a signed session
+cookie identifies the interviewer (Starlette's SessionMiddleware, the idiomatic FastAPI
+way), a POST must carry the XSRF cookie's value in a header, and a new session's body is
+validated (a pydantic model, FastAPI's way). `/open/sessions` lists without any of it,
+to show what authentication costs.
+"""
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI, HTTPException, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.middleware.sessions import SessionMiddleware
 
 from devinterview_jupyter import sessions as ops
-from devinterview_jupyter.api.serialize import session_json
+from devinterview_jupyter.api.serialize import dumps, session_json, session_rows_json
 from devinterview_jupyter.db.engine import Database
 from devinterview_jupyter.db.url import normalize_database_url
 
 database = Database(
     normalize_database_url(os.environ["DATABASE_URL"]), log=logging.getLogger("baseline")
 )
+LOGIN_TOKEN = os.environ["BASELINE_TOKEN"]
 app = FastAPI()
+app.add_middleware(SessionMiddleware, secret_key=os.environ["BASELINE_SECRET"])
+
+
+class SessionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00]*\S[^\x00]*$")
+    language: Literal["python", "javascript", "typescript", "java", "cpp", "go", "sql"] = "python"
+    candidate_name: str | None = Field(None, max_length=200, pattern=r"^[^\x00]*$")
+    planned_minutes: int | None = Field(None, ge=1, le=600)
+
+
+def interviewer(request: Request) -> str:
+    user = request.session.get("user")
+    if not isinstance(user, str):
+        raise HTTPException(401, "authentication required")
+    return user
+
+
+def xsrf_checked(request: Request, user: Annotated[str, Depends(interviewer)]) -> str:
+    header = request.headers.get("x-xsrftoken", "")
+    cookie = request.cookies.get("_xsrf", "")
+    if not header or not hmac.compare_digest(header, cookie):
+        raise HTTPException(403, "XSRF check failed")
+    return user
+
+
+@app.post("/login")
+async def login(request: Request) -> Response:
+    if not hmac.compare_digest(request.headers.get("authorization", ""), f"token {LOGIN_TOKEN}"):
+        raise HTTPException(401, "bad token")
+    request.session["user"] = "bench"
+    return _json({"name": "bench"})
 
 
 @app.get("/sessions")
-async def list_sessions(limit: int = 50, offset: int = 0) -> Any:
-    async with database.session() as db:
-        items, total = await ops.list_sessions(db, status=None, limit=limit, offset=offset)
-        return JSONResponse({"items": [session_json(s) for s in items], "total": total})
+async def list_sessions(
+    user: Annotated[str, Depends(interviewer)], limit: int = 50, offset: int = 0
+) -> Response:
+    return await _list(limit, offset)
+
+
+@app.get("/open/sessions")
+async def list_sessions_unauthenticated(limit: int = 50, offset: int = 0) -> Response:
+    return await _list(limit, offset)
 
 
 @app.post("/sessions", status_code=201)
-async def create_session(request: Request) -> Any:
-    data = await request.json()
+async def create_session(
+    body: SessionCreate, user: Annotated[str, Depends(xsrf_checked)]
+) -> Response:
     async with database.session() as db:
-        session = await ops.create_session(db, "bench", data)
-        return JSONResponse(session_json(session), status_code=201)
+        session = await ops.create_session(db, user, body.model_dump(exclude_unset=True))
+        data = session_json(session)
+    return _json(data, 201)
+
+
+async def _list(limit: int, offset: int) -> Response:
+    rows, total = await ops.list_sessions(database, status=None, limit=limit, offset=offset)
+    return _json({"items": session_rows_json(rows), "total": total})
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    return Response(dumps(data), status_code=status, media_type="application/json")

@@ -51,8 +51,10 @@ class DevInterviewApp(ExtensionApp):
     ).tag(config=True)
 
     database_pool_size = Int(
-        5,
-        help="Connections kept open to PostgreSQL (as many again may be opened under load).",
+        10,
+        help="""Connections to PostgreSQL the server keeps once it has opened them (as many
+        again may be opened, and closed after use, under load). They are opened on demand:
+        a server that never has more than two requests at once holds two.""",
     ).tag(config=True)
 
     database_retry_interval = Float(

@@ -11,17 +11,15 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
-from typing import Any, Literal, TypeVar
+from typing import Literal
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import BindParameter, ColumnElement, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Select
 
 from .db.models import CoInterviewer, InterviewSession, utcnow
 from .errors import bad_request, not_found
 
 Role = Literal["owner", "co-interviewer"]
-_Query = TypeVar("_Query", bound=Select[Any])
 
 # Hub user names: what JupyterHub accepts by default, without path or query syntax.
 _USERNAME = re.compile(r"^[A-Za-z0-9._@+-]{1,255}$")
@@ -55,10 +53,10 @@ async def _owner_of(db: AsyncSession, session_id: uuid.UUID) -> str:
     return owner
 
 
-def visible_to(query: _Query, username: str) -> _Query:
-    """Restrict a query over sessions to those the user owns or co-interviews."""
+def visible_to_criterion(username: str | BindParameter[str]) -> ColumnElement[bool]:
+    """Sessions the user owns or co-interviews (a WHERE criterion over sessions)."""
     co = select(CoInterviewer.session_id).where(CoInterviewer.username == username)
-    return query.where(or_(InterviewSession.owner == username, InterviewSession.id.in_(co)))
+    return or_(InterviewSession.owner == username, InterviewSession.id.in_(co))
 
 
 async def list_co_interviewers(db: AsyncSession, session_id: uuid.UUID) -> Sequence[CoInterviewer]:

@@ -177,3 +177,22 @@ async def test_room_edits_during_an_outage_are_stored_once_it_is_back(
     stored = new_document()
     await SQLYStore(session["id"], writer=devinterview_app.rooms.writer).load_into(stored)
     assert str(stored.get("source", type=Text)) == "before during"
+
+
+async def test_a_connection_that_died_while_idle_is_replaced_without_an_error(
+    api, relay, monkeypatch
+):
+    from devinterview_jupyter.db import engine
+
+    # Pooled connections are pinged only after this much idleness (1 s by default).
+    monkeypatch.setattr(engine, "PING_AFTER_IDLE_SECONDS", 0.2)
+    await relay.set("up")
+    await until_status(api, 200)
+    # What a PostgreSQL restart does to the pool: every open connection is cut.
+    await relay.set("down")
+    await relay.set("up")
+    await asyncio.sleep(0.5)
+    for _ in range(3):
+        reply = await api("GET", "sessions")
+        assert reply.status == 200, reply.json
+    assert (await api("POST", "sessions", {"title": "after the restart"})).status == 201

@@ -89,6 +89,17 @@ async def test_list_newest_first_with_total_and_paging(api):
 
     beyond = await api("GET", "sessions?offset=10")
     assert beyond.json == {"items": [], "total": 5}
+    # Lists change all the time and JupyterLab never revalidates them: no ETag to hash.
+    assert "Etag" not in reply.headers
+
+
+async def test_listed_sessions_match_the_session_itself(api):
+    created = await create_session(api, title="Same", candidate_name="Ada", planned_minutes=30)
+    await api("POST", f"sessions/{created['id']}/start")
+    one = (await api("GET", f"sessions/{created['id']}")).json
+    listed = (await api("GET", "sessions")).json["items"]
+    assert listed == [one]
+    assert one["started_at"].endswith("Z") and one["created_at"].endswith("Z")
 
 
 async def test_list_filters_by_status(api):

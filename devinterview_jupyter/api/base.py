@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from ..auth import (
 )
 from ..db.engine import Database, DatabaseUnavailable
 from ..errors import ApiError, bad_request, not_found
+from .serialize import dumps
 from .validation import parse_json, validate
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ class DevInterviewMixin(_HandlerBase):
             # Details stay in the server log; the client gets no traceback.
             body = {"message": "internal server error"}
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(body))
+        self.finish(dumps(body))
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         if isinstance(value, DatabaseUnavailable):
@@ -107,7 +107,12 @@ class DevInterviewMixin(_HandlerBase):
 
     def write_json(self, data: Any, status: int = 200) -> None:
         self.set_status(status)
-        self.finish(json.dumps(data))
+        self.finish(dumps(data))
+
+    def compute_etag(self) -> str | None:
+        # JupyterLab asks for API responses with cache "no-store" and a cache-busting
+        # query, so an ETag is never used; tornado would hash every body to make one.
+        return None
 
     # -- identity -----------------------------------------------------------------------
 

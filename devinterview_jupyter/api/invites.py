@@ -8,7 +8,7 @@ from jupyter_server.utils import url_path_join
 from .. import sessions as ops
 from ..auth import RESOURCE_INVITES
 from .base import DevInterviewHandler, interviewer_only, parse_uuid
-from .serialize import invite_json, iso
+from .serialize import invite_json
 
 
 class InvitesHandler(DevInterviewHandler):
@@ -35,10 +35,10 @@ class InvitesHandler(DevInterviewHandler):
         async with self.database.session() as db:
             invite, token = await ops.create_invite(db, sid, expires_in_minutes=minutes)
             body = {
-                "id": str(invite.id),
+                "id": invite.id,
                 "token": token,
                 "url": self.candidate_url(token),
-                "expires_at": iso(invite.expires_at),
+                "expires_at": invite.expires_at,
             }
         # The token must not linger in caches between here and the interviewer.
         self.set_header("Cache-Control", "no-store")

@@ -13,7 +13,7 @@ from ..auth import RESOURCE_SESSIONS, Candidate
 from ..db.models import InterviewSession
 from ..errors import ApiError, bad_request
 from .base import DevInterviewHandler, interviewer_only, parse_uuid
-from .serialize import candidate_session_json, session_json
+from .serialize import candidate_session_json, session_json, session_rows_json
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
@@ -32,12 +32,10 @@ class SessionsHandler(DevInterviewHandler):
         offset = self._int_query("offset", 0, 0, None)
         me = self.interviewer()
         visible_to = me.name if me is not None and self.owners_only() else None
-        async with self.database.session() as db:
-            items, total = await ops.list_sessions(
-                db, status=status, limit=limit, offset=offset, visible_to=visible_to
-            )
-            body = {"items": [session_json(s) for s in items], "total": total}
-        self.write_json(body)
+        rows, total = await ops.list_sessions(
+            self.database, status=status, limit=limit, offset=offset, visible_to=visible_to
+        )
+        self.write_json({"items": session_rows_json(rows), "total": total})
 
     @interviewer_only
     @authorized
@@ -48,7 +46,7 @@ class SessionsHandler(DevInterviewHandler):
         async with self.database.session() as db:
             session = await ops.create_session(db, owner.name, data)
             body = session_json(session)
-        self.set_header("Location", self.request.path.rstrip("/") + "/" + body["id"])
+        self.set_header("Location", f"{self.request.path.rstrip('/')}/{session.id}")
         self.write_json(body, 201)
 
     def _query(self, name: str) -> str | None:
