@@ -631,3 +631,31 @@ async def test_whiteboard_records_sync_are_kept_and_freeze_at_the_end(
     await SQLYStore(s["id"], writer=devinterview_app.rooms.writer).load_into(stored)
     assert keys(stored) == ["shape:circle"]
     assert stored.get("whiteboard", type=Array).to_py()[0]["val"]["x"] == 1
+
+
+async def test_room_connections_keep_their_read_interest_between_frames(
+    api, room_url, interviewer, devinterview_app, monkeypatch
+):
+    """Tornado alone withdraws a connection's read interest after every frame header and
+    registers it again for the next frame; rooms keep it (`_KeepReading`, see
+    docs/performance.md). Counted on the event loop the in-process server runs on."""
+    from tornado.ioloop import IOLoop
+
+    s = await create_session(api)
+    async with synced_doc(room_url(s["id"]), interviewer) as writer:
+        room = await until_room(devinterview_app, s["id"])
+        selector_loop = IOLoop.current().selector_loop  # type: ignore[attr-defined]
+        removed: list[int] = []
+        original = selector_loop.remove_reader
+
+        def counting_remove_reader(fd: int) -> bool:
+            removed.append(fd)
+            return bool(original(fd))
+
+        monkeypatch.setattr(selector_loop, "remove_reader", counting_remove_reader)
+        for _ in range(40):
+            insert(writer, 0, "x")  # one frame per edit
+            await asyncio.sleep(0.005)
+        await until(lambda: len(str(room.sync.doc.get("source", type=Text))) == 40)
+        # The client gets nothing back (no echo), so any churn would be the server's.
+        assert len(removed) < 5, f"read interest withdrawn {len(removed)} times for 40 frames"
