@@ -1,23 +1,26 @@
 """The baseline for the REST benchmark: the same session queries and JSON behind a
 minimal FastAPI app on uvicorn (the stack this product replaces).
 
-It does the per-request work any replacement must do and ours does: a signed session
-cookie identifies the interviewer (Starlette's SessionMiddleware, the idiomatic FastAPI
-way), a POST must carry the XSRF cookie's value in a header, and a new session's body is
-validated (a pydantic model, FastAPI's way). `/open/sessions` lists without any of it,
-to show what authentication costs.
+It does the per-request work any replacement must do and ours does: a signed cookie
+identifies the interviewer (checked with itsdangerous, as Starlette's SessionMiddleware
+does, but not signed and set again on every response as that middleware would: Jupyter
+does not either), a POST must carry the XSRF cookie's value in a header, and a new
+session's body is validated (a pydantic model, FastAPI's way). `/open/sessions` lists
+without any of it, to show what authentication costs.
 """
 
 from __future__ import annotations
 
+import base64
 import hmac
+import json
 import logging
 import os
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
+from itsdangerous import BadSignature, TimestampSigner
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.middleware.sessions import SessionMiddleware
 
 from devinterview_jupyter import sessions as ops
 from devinterview_jupyter.api.serialize import dumps, session_json, session_rows_json
@@ -29,7 +32,9 @@ database = Database(
 )
 LOGIN_TOKEN = os.environ["BASELINE_TOKEN"]
 app = FastAPI()
-app.add_middleware(SessionMiddleware, secret_key=os.environ["BASELINE_SECRET"])
+signer = TimestampSigner(os.environ["BASELINE_SECRET"])
+COOKIE = "session"
+COOKIE_MAX_AGE = 30 * 24 * 3600
 
 
 class SessionCreate(BaseModel):
@@ -41,10 +46,14 @@ class SessionCreate(BaseModel):
 
 
 def interviewer(request: Request) -> str:
-    user = request.session.get("user")
-    if not isinstance(user, str):
+    try:
+        signed = request.cookies[COOKIE]
+        user = json.loads(base64.b64decode(signer.unsign(signed, max_age=COOKIE_MAX_AGE)))
+    except (KeyError, BadSignature, ValueError) as e:
+        raise HTTPException(401, "authentication required") from e
+    if not isinstance(user, dict) or not isinstance(user.get("name"), str):
         raise HTTPException(401, "authentication required")
-    return user
+    return user["name"]
 
 
 def xsrf_checked(request: Request, user: Annotated[str, Depends(interviewer)]) -> str:
@@ -59,8 +68,10 @@ def xsrf_checked(request: Request, user: Annotated[str, Depends(interviewer)]) -
 async def login(request: Request) -> Response:
     if not hmac.compare_digest(request.headers.get("authorization", ""), f"token {LOGIN_TOKEN}"):
         raise HTTPException(401, "bad token")
-    request.session["user"] = "bench"
-    return _json({"name": "bench"})
+    response = _json({"name": "bench"})
+    value = signer.sign(base64.b64encode(json.dumps({"name": "bench"}).encode()))
+    response.set_cookie(COOKIE, value.decode(), max_age=COOKIE_MAX_AGE, httponly=True)
+    return response
 
 
 @app.get("/sessions")

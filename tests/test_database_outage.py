@@ -196,3 +196,20 @@ async def test_a_connection_that_died_while_idle_is_replaced_without_an_error(
         reply = await api("GET", "sessions")
         assert reply.status == 200, reply.json
     assert (await api("POST", "sessions", {"title": "after the restart"})).status == 201
+
+
+async def test_a_connection_the_server_closed_is_replaced_even_when_just_used(
+    api, relay, monkeypatch
+):
+    from devinterview_jupyter.db import engine
+
+    # No idle pings at all: only the driver's own knowledge that the socket closed.
+    monkeypatch.setattr(engine, "PING_AFTER_IDLE_SECONDS", 3600.0)
+    await relay.set("up")
+    await until_status(api, 200)
+    await relay.set("down")
+    await relay.set("up")
+    await asyncio.sleep(0.2)  # the closed sockets reach asyncpg
+    for _ in range(3):
+        reply = await api("GET", "sessions")
+        assert reply.status == 200, reply.json

@@ -52,6 +52,8 @@ async def create_as(api: Any, who: dict[str, str], title: str) -> dict[str, Any]
 async def listed(api: Any, who: dict[str, str]) -> list[str]:
     reply = await api("GET", "sessions", as_=None, headers=who)
     assert reply.status == 200
+    # The total counts the same sessions the page shows, never anyone else's.
+    assert reply.json["total"] == len(reply.json["items"])
     return [s["title"] for s in reply.json["items"]]
 
 

@@ -17,6 +17,8 @@ from .serialize import candidate_session_json, session_json, session_rows_json
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
+# PostgreSQL's OFFSET parameter is a 32-bit integer.
+MAX_OFFSET = 2**31 - 1
 
 
 class SessionsHandler(DevInterviewHandler):
@@ -29,7 +31,7 @@ class SessionsHandler(DevInterviewHandler):
         if status is not None and status not in ops.STATUSES:
             raise bad_request(f"status must be one of {', '.join(ops.STATUSES)}")
         limit = self._int_query("limit", DEFAULT_PAGE, 1, MAX_PAGE)
-        offset = self._int_query("offset", 0, 0, None)
+        offset = self._int_query("offset", 0, 0, MAX_OFFSET)
         me = self.interviewer()
         visible_to = me.name if me is not None and self.owners_only() else None
         rows, total = await ops.list_sessions(

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import greenlet_spawn
 
 from . import migrate
 from .url import redact_url
@@ -174,26 +175,38 @@ class Database:
         async with self._outages_as_503():
             raw = await self.engine.raw_connection()
             driver = raw.driver_connection
+            assert driver is not None
             try:
-                assert driver is not None
                 rows: Sequence[Sequence[Any]] = await driver.fetch(
                     sql, *(params[name] for name in names)
                 )
-                return rows
             except Exception as e:
-                if is_outage(e) or driver is None or driver.is_closed():
-                    raw.invalidate(e)
+                if is_outage(e) or driver.is_closed():
+                    raw.invalidate(e)  # dropped, not handed back
                     self.mark_outage(e)
                     raise DatabaseUnavailable("database unavailable") from e
+                await greenlet_spawn(raw.close)
                 raise
-            finally:
-                raw.close()
+            except BaseException as e:
+                # Cancelled mid-query: asyncpg may still be cancelling it on the server,
+                # where the cancel could hit the next borrower's statement.
+                raw.invalidate(e)
+                raise
+            # Handing it back may close it (beyond the pool's size), which SQLAlchemy's
+            # asyncio adapter can only do inside its greenlet.
+            await greenlet_spawn(raw.close)
+            return rows
 
     def _compiled(self, statement: Select[Any]) -> tuple[str, tuple[str, ...]]:
-        # Keyed by identity: callers pass statements they build once and keep.
+        # Keyed by identity: callers pass statements they build once and keep (a fresh
+        # statement per call would grow this without end).
         entry = self._compiled_statements.get(id(statement))
         if entry is None or entry[0] is not statement:
             compiled = statement.compile(dialect=self.engine.dialect)
+            # Expanding IN lists and literal-rendered values are filled in by SQLAlchemy
+            # at execution time; the driver would see their placeholders.
+            assert not compiled.post_compile_params, "fetch() takes no expanding parameters"
+            assert not compiled.literal_execute_params, "fetch() takes no literal_execute"
             entry = (statement, compiled.string, tuple(compiled.positiontup or ()))
             self._compiled_statements[id(statement)] = entry
         return entry[1], entry[2]
@@ -237,8 +250,8 @@ def create_engine(
 
 # A pooled connection is pinged before use only when it sat idle this long. Pinging on
 # every checkout (pool_pre_ping) cost a round trip per request, a sixth of a list
-# request's CPU time; a connection used a moment ago is known to be alive, and one that
-# died within the window fails that request with a 503 and is replaced.
+# request's CPU time. A connection the server closed is noticed without a ping; one that
+# died silently within the window fails that request with a 503 and is replaced.
 PING_AFTER_IDLE_SECONDS = 1.0
 
 
@@ -250,6 +263,11 @@ def _note_idle(_dbapi_connection: Any, record: Any) -> None:
 def _ping_if_idle(dialect: Dialect) -> Callable[[Any, Any, Any], None]:
     def on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         idle_since = record.info.pop("idle_since", None)
+        # asyncpg knows, without a round trip, when the server has closed the connection
+        # (a restart, a killed backend): replace it whatever its idle time.
+        is_closed = getattr(getattr(dbapi_connection, "driver_connection", None), "is_closed", None)
+        if callable(is_closed) and is_closed():
+            raise DisconnectionError("connection closed by the server")
         if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
             return
         try:
