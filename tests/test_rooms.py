@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from pycrdt import Array, Doc, Map, Text, create_update_message
+from pycrdt import Array, Doc, Map, Text, create_update_message, write_message, write_var_uint
 from sqlalchemy import func, select
 from tornado.websocket import WebSocketClientConnection
 
@@ -363,25 +363,12 @@ async def test_revoking_an_invite_disconnects_that_candidate(api, room_url, inte
     conns["kept"].close()
 
 
-def _var_uint(n: int) -> bytes:
-    out = bytearray()
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
-def _var_bytes(b: bytes) -> bytes:
-    return _var_uint(len(b)) + b
-
-
 def awareness_entries(entries: list[tuple[int, int, str]]) -> bytes:
     """An awareness frame with (client id, clock, JSON state) entries, written by hand."""
-    body = _var_uint(len(entries))
+    body = write_var_uint(len(entries))
     for client_id, clock, state in entries:
-        body += _var_uint(client_id) + _var_uint(clock) + _var_bytes(state.encode())
-    return _var_uint(1) + _var_bytes(body)
+        body += write_var_uint(client_id) + write_var_uint(clock) + write_message(state.encode())
+    return write_var_uint(1) + write_message(body)
 
 
 def awareness_frame(client_id: int, clock: int, state: str) -> bytes:
@@ -526,7 +513,7 @@ async def test_presence_belongs_to_whoever_brought_it_not_to_who_passed_it_on(
     removed = (await _awareness_until(watcher, b"null"))[-1]
     # One frame removing everything the owner brought (7003 is the marker it sent).
     for client_id, clock in ((7001, 4), (7002, 2), (7003, 1)):
-        assert _var_uint(client_id) + _var_uint(clock) + _var_bytes(b"null") in removed
+        assert write_var_uint(client_id) + write_var_uint(clock) + write_message(b"null") in removed
     assert removed[1:3] == b"\x19\x03"  # payload length, three entries
     watcher.close()
 

@@ -7,22 +7,12 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from devinterview_jupyter.api.validation import openapi_document
 from devinterview_jupyter.db.models import Invite, RoomUpdate
 from tests.helpers import backdate_start, create_invite, create_session
 
-SESSION_FIELDS = {
-    "id",
-    "title",
-    "language",
-    "status",
-    "owner",
-    "candidate_name",
-    "planned_minutes",
-    "created_at",
-    "started_at",
-    "ended_at",
-    "duration_minutes",
-}
+# What the API promises a session looks like.
+SESSION_FIELDS = set(openapi_document()["components"]["schemas"]["Session"]["properties"])
 
 
 def parse_ts(value: str) -> datetime:

@@ -55,7 +55,7 @@ class SessionsHandler(DevInterviewHandler):
         values = self.get_query_arguments(name)
         return values[-1] if values else None
 
-    def _int_query(self, name: str, default: int, low: int, high: int | None) -> int:
+    def _int_query(self, name: str, default: int, low: int, high: int) -> int:
         raw = self._query(name)
         if raw is None:
             return default
@@ -63,9 +63,8 @@ class SessionsHandler(DevInterviewHandler):
             value = int(raw)
         except ValueError as e:
             raise bad_request(f"{name} must be an integer, not {raw!r}") from e
-        if value < low or (high is not None and value > high):
-            bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-            raise bad_request(f"{name} must be {bound}")
+        if not low <= value <= high:
+            raise bad_request(f"{name} must be between {low} and {high}")
         return value
 
 

@@ -14,7 +14,6 @@ from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -75,8 +74,9 @@ class Database:
             pool_size=pool_size,
         )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # One-statement reads need no BEGIN and COMMIT round trips.
         self._reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
-        self._compiled_statements: dict[int, tuple[Select[Any], str, tuple[str, ...]]] = {}
+        self._compiled_statements: dict[Select[Any], tuple[str, tuple[str, ...]]] = {}
         self._ready = False
         self._lock = asyncio.Lock()
         self._last_failure = 0.0
@@ -146,15 +146,6 @@ class Database:
         async with self._outages_as_503(), self.sessionmaker() as session, session.begin():
             yield session
 
-    @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
-        """A connection for a read that is one statement, outside a transaction: no
-        BEGIN and COMMIT round trips, which were a third of a list request's database
-        time (docs/performance.md)."""
-        await self.ensure_ready()
-        async with self._outages_as_503(), self._reader.connect() as connection:
-            yield connection
-
     async def fetch(
         self, statement: Select[Any], params: Mapping[str, Any]
     ) -> Sequence[Sequence[Any]]:
@@ -166,12 +157,12 @@ class Database:
         driver returns them, so only for columns that need no conversion on the way out:
         UUIDs, text, numbers and timestamptz (UTC-aware datetimes).
         """
+        await self.ensure_ready()
         if self.backend != "postgresql":
-            async with self.read() as connection:
+            async with self._outages_as_503(), self._reader.connect() as connection:
                 result = await connection.execute(statement, params)
                 return list(result.tuples())
         sql, names = self._compiled(statement)
-        await self.ensure_ready()
         async with self._outages_as_503():
             raw = await self.engine.raw_connection()
             driver = raw.driver_connection
@@ -198,18 +189,18 @@ class Database:
             return rows
 
     def _compiled(self, statement: Select[Any]) -> tuple[str, tuple[str, ...]]:
-        # Keyed by identity: callers pass statements they build once and keep (a fresh
+        # Statements hash by identity: callers pass ones they build once and keep (a fresh
         # statement per call would grow this without end).
-        entry = self._compiled_statements.get(id(statement))
-        if entry is None or entry[0] is not statement:
+        entry = self._compiled_statements.get(statement)
+        if entry is None:
             compiled = statement.compile(dialect=self.engine.dialect)
             # Expanding IN lists and literal-rendered values are filled in by SQLAlchemy
             # at execution time; the driver would see their placeholders.
             assert not compiled.post_compile_params, "fetch() takes no expanding parameters"
             assert not compiled.literal_execute_params, "fetch() takes no literal_execute"
-            entry = (statement, compiled.string, tuple(compiled.positiontup or ()))
-            self._compiled_statements[id(statement)] = entry
-        return entry[1], entry[2]
+            entry = (compiled.string, tuple(compiled.positiontup or ()))
+            self._compiled_statements[statement] = entry
+        return entry
 
     @asynccontextmanager
     async def _outages_as_503(self) -> AsyncIterator[None]:

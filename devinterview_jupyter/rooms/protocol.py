@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 from enum import IntEnum
 
+from pycrdt import write_message
+
 
 class MessageType(IntEnum):
     SYNC = 0
@@ -80,23 +82,9 @@ class _Reader:
             raise MalformedFrame(f"{len(self.data) - self.pos} stray bytes after the message")
 
 
-def _var_uint(value: int) -> bytes:
-    out = bytearray()
-    while value > 0x7F:
-        out.append(0x80 | (value & 0x7F))
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
 def sync_frame(sync_type: SyncType, payload: bytes) -> bytes:
     """A sync frame (step 1: a state vector; step 2 or update: an update)."""
-    return bytes((MessageType.SYNC, sync_type)) + _var_uint(len(payload)) + payload
-
-
-def awareness_frame(payload: bytes) -> bytes:
-    """An awareness frame carrying an encoded awareness update."""
-    return bytes((MessageType.AWARENESS,)) + _var_uint(len(payload)) + payload
+    return bytes((MessageType.SYNC, sync_type)) + write_message(payload)
 
 
 def parse_frame(data: bytes) -> Frame:

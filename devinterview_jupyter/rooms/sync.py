@@ -15,9 +15,9 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from pycrdt import Awareness, Doc, TransactionEvent
+from pycrdt import Awareness, Doc, TransactionEvent, create_awareness_message
 
-from .protocol import Frame, MessageType, SyncType, awareness_frame, sync_frame
+from .protocol import Frame, MessageType, SyncType, sync_frame
 
 # The empty update ("no structs, no deletes") some clients send as step 2 of a fresh doc.
 _EMPTY_UPDATE = b"\x00\x00"
@@ -70,7 +70,7 @@ class RoomSync:
         present = self._present()
         if present:
             # The newcomer learns who is here without waiting for their next heartbeat.
-            peer.deliver(awareness_frame(self.awareness.encode_awareness_update(present)))
+            peer.deliver(create_awareness_message(self.awareness.encode_awareness_update(present)))
 
     def leave(self, peer: Peer) -> None:
         """Forget a connection and tell the others its cursors are gone."""
@@ -83,7 +83,7 @@ class RoomSync:
         gone = [cid for cid in controlled if cid in self.awareness.states and cid not in still]
         if gone:
             self.awareness.remove_awareness_states(gone, peer)
-            message = awareness_frame(self.awareness.encode_awareness_update(gone))
+            message = create_awareness_message(self.awareness.encode_awareness_update(gone))
             self._broadcast(message, skip=None)
 
     # -- frames -------------------------------------------------------------------------
@@ -105,7 +105,7 @@ class RoomSync:
             self._awareness(peer, frame)
         elif frame.type is MessageType.QUERY_AWARENESS:
             present = self._present()
-            peer.deliver(awareness_frame(self.awareness.encode_awareness_update(present)))
+            peer.deliver(create_awareness_message(self.awareness.encode_awareness_update(present)))
 
     def _apply(self, peer: Peer, update: bytes) -> None:
         self._from, self._from_update = peer, update
@@ -147,7 +147,9 @@ class RoomSync:
         changed = changes["added"] + changes["updated"] + changes["removed"]
         # Sent to the sender too: y-websocket clients reconnect after 30 s without a
         # message, and in a quiet room their own awareness heartbeat is all there is.
-        self._broadcast(awareness_frame(self.awareness.encode_awareness_update(changed)), None)
+        self._broadcast(
+            create_awareness_message(self.awareness.encode_awareness_update(changed)), None
+        )
 
     def _on_presence(self, topic: str, event: tuple[dict[str, list[int]], Any]) -> None:
         if topic == "update":
