@@ -146,6 +146,14 @@ class DevInterviewApp(ExtensionApp):
         exceed the largest document, which a newcomer receives in one frame.""",
     ).tag(config=True)
 
+    room_own_frames = Bool(
+        True,
+        help="""Read and write the websocket frames of room connections with
+        DevInterview's own frame layer once tornado has done the upgrade (about half the
+        server's CPU per update at hundreds of interviews, docs/performance.md). False
+        leaves them to tornado, as do connections that Jupyter serves over TLS itself.""",
+    ).tag(config=True)
+
     room_idle_seconds = Float(
         60.0,
         help="Seconds a room stays in memory after its last client leaves.",

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import os
-import socket
 import uuid
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from pycrdt import Array, Doc, Map, Text, create_update_message, write_message, write_var_uint
@@ -17,17 +13,28 @@ from tornado.websocket import WebSocketClientConnection
 
 from devinterview_jupyter.db.models import RoomUpdate
 from devinterview_jupyter.rooms.document import new_document
+from devinterview_jupyter.rooms.handler import RoomHandler
 from devinterview_jupyter.rooms.store import SNAPSHOT, SQLYStore
+from devinterview_jupyter.rooms.websocket import RoomSocket
 from tests.helpers import create_invite, create_session, expire_invite
+from tests.rawws import raw_upgrade
 from tests.yclient import many_docs, open_ws, synced_doc, text, until, upgrade_status
 
 
+# Every room test runs on both frame layers: ours (the default on plain TCP) and
+# tornado's (kept for connections Jupyter serves over TLS itself).
+@pytest.fixture(params=[True, False], ids=["own-frames", "tornado-frames"])
+def own_frames(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param)
+
+
 @pytest.fixture
-def devinterview_config() -> dict[str, Any]:
+def devinterview_config(own_frames: bool) -> dict[str, Any]:
     return {
         "room_max_frame_bytes": 64 * 1024,
         "room_idle_seconds": 0.3,
         "room_max_send_buffer_bytes": 256 * 1024,
+        "room_own_frames": own_frames,
     }
 
 
@@ -540,38 +547,13 @@ async def test_updates_go_to_the_others_not_back_to_the_sender(api, room_url, in
     other.close()
 
 
-async def _silent_connection(url: str, headers: dict[str, str]) -> socket.socket:
-    """A room connection that completes the upgrade and then never reads again."""
-    loop = asyncio.get_running_loop()
-    parsed = urlsplit(url)
-    sock = socket.socket()
-    # A small receive window, so the server's queue fills instead of the kernel's.
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sock.setblocking(False)
-    await loop.sock_connect(sock, (parsed.hostname, parsed.port))
-    lines = [
-        f"GET {parsed.path} HTTP/1.1",
-        f"Host: {parsed.netloc}",
-        "Upgrade: websocket",
-        "Connection: Upgrade",
-        f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}",
-        "Sec-WebSocket-Version: 13",
-        *(f"{k}: {v}" for k, v in headers.items()),
-    ]
-    await loop.sock_sendall(sock, ("\r\n".join(lines) + "\r\n\r\n").encode())
-    reply = b""
-    while b"\r\n\r\n" not in reply:
-        reply += await loop.sock_recv(sock, 1)
-    assert reply.startswith(b"HTTP/1.1 101"), reply
-    return sock
-
-
 async def test_a_connection_that_stops_reading_is_dropped_not_buffered_forever(
     api, room_url, interviewer, devinterview_app
 ):
     s = await create_session(api)
     url = room_url(s["id"])
-    silent = await _silent_connection(url, interviewer)
+    # A small receive window, so the server's queue fills instead of the kernel's.
+    silent = await raw_upgrade(url, interviewer, receive_buffer=4096)
     try:
         async with synced_doc(url, interviewer) as writer, synced_doc(url, interviewer) as reader:
             room = await until_room(devinterview_app, s["id"])
@@ -620,29 +602,12 @@ async def test_whiteboard_records_sync_are_kept_and_freeze_at_the_end(
     assert stored.get("whiteboard", type=Array).to_py()[0]["val"]["x"] == 1
 
 
-async def test_room_connections_keep_their_read_interest_between_frames(
-    api, room_url, interviewer, devinterview_app, monkeypatch
+async def test_room_connections_are_served_by_the_configured_frame_layer(
+    api, room_url, interviewer, devinterview_app, own_frames
 ):
-    """Tornado alone withdraws a connection's read interest after every frame header and
-    registers it again for the next frame; rooms keep it (`_KeepReading`, see
-    docs/performance.md). Counted on the event loop the in-process server runs on."""
-    from tornado.ioloop import IOLoop
-
     s = await create_session(api)
-    async with synced_doc(room_url(s["id"]), interviewer) as writer:
+    async with synced_doc(room_url(s["id"]), interviewer):
         room = await until_room(devinterview_app, s["id"])
-        selector_loop = IOLoop.current().selector_loop  # type: ignore[attr-defined]
-        removed: list[int] = []
-        original = selector_loop.remove_reader
-
-        def counting_remove_reader(fd: int) -> bool:
-            removed.append(fd)
-            return bool(original(fd))
-
-        monkeypatch.setattr(selector_loop, "remove_reader", counting_remove_reader)
-        for _ in range(40):
-            insert(writer, 0, "x")  # one frame per edit
-            await asyncio.sleep(0.005)
-        await until(lambda: len(str(room.sync.doc.get("source", type=Text))) == 40)
-        # The client gets nothing back (no echo), so any churn would be the server's.
-        assert len(removed) < 5, f"read interest withdrawn {len(removed)} times for 40 frames"
+        (peer,) = room.sync.peers
+        expected = RoomSocket if own_frames else RoomHandler
+        assert type(peer) is expected

@@ -8,16 +8,16 @@ interview is over.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from asyncio import Future
-from collections.abc import Callable
+from collections.abc import Awaitable
 from typing import Any
 from urllib.parse import urlparse
 
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
-from tornado.ioloop import IOLoop
 from tornado.iostream import IOStream, StreamBufferFullError, StreamClosedError
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
@@ -26,8 +26,10 @@ from ..auth import RESOURCE_ROOMS, Candidate
 from ..errors import ApiError
 from .manager import Room
 from .protocol import MalformedFrame, parse_frame
+from .sync import Peer
+from .websocket import RoomSocket, can_take_over, take_over
 
-_BINARY = 0x2  # websocket opcode
+ROOM_PING_INTERVAL = 30.0  # seconds; a peer silent for a whole interval after a ping is gone
 
 
 class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, JupyterHandler):
@@ -38,7 +40,8 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
     invite_id: uuid.UUID | None = None
     _left = False
     _opened = False
-    _write_frame: Callable[..., Future[None]] | None = None
+    _own_frames = False
+    _peer: Peer | None = None  # what the room sends to: this handler, or its RoomSocket
 
     # -- before the upgrade -------------------------------------------------------------
 
@@ -51,6 +54,9 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
             raise ApiError(403, f"websocket origin {origin} is not allowed", "origin")
         self.role = await self._authenticate(sid)
         self.room = await self.devinterview.rooms.acquire(sid, self)
+        self._own_frames = self.devinterview.room_own_frames and can_take_over(
+            getattr(self.request.connection, "stream", None)
+        )
         try:
             await super().get(session_id, *args, **kwargs)
         finally:
@@ -84,39 +90,82 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
 
     @property
     def ping_interval(self) -> float:
-        return 30.0
+        # Decided before the upgrade: tornado starts its pings right after it.
+        return 0.0 if self._own_frames else ROOM_PING_INTERVAL
 
     # -- after the upgrade: a Peer of the room -----------------------------------------
 
-    def open(self, *args: Any, **kwargs: Any) -> None:
+    def open(self, *args: Any, **kwargs: Any) -> Awaitable[None] | None:
         assert self.room is not None
         self._opened = True
+        if self._own_frames:
+            # Tornado awaits this before reading any frame: it reads none, the socket is ours.
+            return self._serve_own_frames()
         # Tornado leaves Nagle's algorithm on: a keystroke written while an earlier frame
         # awaits its (delayed) ACK would wait up to 40 ms. Node's ws and asyncio turn it off.
         self.set_nodelay(True)
         stream = self._stream()
         if stream is not None:
             stream.max_write_buffer_size = self.devinterview.room_max_send_buffer_bytes
-            stream.io_loop = _KeepReading(stream.io_loop)  # type: ignore[assignment]
-        connection = self.ws_connection
-        if getattr(connection, "_compressor", True) is None:
-            # write_message() wraps every frame in a new asyncio task only to translate an
-            # exception type; at hundreds of rooms that was ~5 % of the server's CPU. The
-            # frame writer underneath returns the stream's own future, whose errors tornado
-            # already consumes. Without compression nothing else happens in between.
-            self._write_frame = getattr(connection, "_write_frame", None)
+        self._peer = self
         self.room.sync.join(self)
+        return None
+
+    async def _serve_own_frames(self) -> None:
+        stream = self._stream()
+        assert stream is not None
+        try:
+            sock, buffered = await take_over(stream)
+        except StreamClosedError:
+            return  # gone during the handover; tornado reports the close
+        settings = self.devinterview
+        peer = RoomSocket(
+            self,
+            max_message_bytes=settings.room_max_frame_bytes,
+            max_send_buffer_bytes=settings.room_max_send_buffer_bytes,
+            ping_interval=ROOM_PING_INTERVAL,
+            log=self.log,
+            buffered=buffered,
+        )
+        try:
+            try:
+                await asyncio.get_running_loop().connect_accepted_socket(lambda: peer, sock)
+            except BaseException:
+                sock.close()
+                raise
+            await peer.closed
+        finally:
+            # Tornado's stream holds a detached socket object: closing it touches no socket;
+            # tornado's frame loop then finds it closed and ends with on_close.
+            stream.close()
+
+    def socket_opened(self, peer: RoomSocket) -> None:
+        assert self.room is not None
+        if self._left:
+            peer.abort()  # the room let go of us during the handover (session deleted)
+            return
+        self._peer = peer
+        self.room.sync.join(peer)
+
+    def socket_message(self, message: bytes) -> None:
+        self._receive(message)
+
+    def socket_lost(self) -> None:
+        self._leave()
 
     def _stream(self) -> IOStream | None:
         stream = getattr(self.ws_connection, "stream", None)
         return stream if isinstance(stream, IOStream) else None
 
     def on_message(self, message: str | bytes) -> None:
-        room = self.room
-        if room is None or self._left:
-            return
         if isinstance(message, str):
             self.reject(1003, "binary frames only")
+            return
+        self._receive(message)
+
+    def _receive(self, message: bytes) -> None:
+        room, peer = self.room, self._peer
+        if room is None or peer is None or self._left:
             return
         try:
             frame = parse_frame(message)
@@ -127,7 +176,7 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
         if frame.changes_document and room.read_only:
             # The interview is over: nothing changes the document any more.
             return
-        room.sync.receive(self, frame)
+        room.sync.receive(peer, frame)
 
     def on_close(self) -> None:
         self._leave()
@@ -143,9 +192,6 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
         try:
             # Not awaited: a slow reader must not hold up the room. Tornado buffers for it,
             # and drops the buffer if the connection dies.
-            if self._write_frame is not None:
-                self._write_frame(True, _BINARY, message)
-                return
             sent = self.write_message(message, binary=True)
         except (WebSocketClosedError, StreamClosedError):
             self._leave()
@@ -165,8 +211,13 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
         self.close_room(code, reason)
 
     def close_room(self, code: int, reason: str) -> None:
+        peer = self._peer
         try:
-            self.close(code, reason)
+            if isinstance(peer, RoomSocket):
+                peer.close(code, reason)
+            elif not self._own_frames:
+                self.close(code, reason)
+            # else the socket is changing hands: socket_opened drops it, as we have left
         except StreamBufferFullError:
             # The close frame does not fit behind what this reader has not taken.
             stream = self._stream()
@@ -179,28 +230,9 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
         if self._left or self.room is None:
             return
         self._left = True
-        self.room.sync.leave(self)
+        if self._peer is not None:
+            self.room.sync.leave(self._peer)
         self.devinterview.rooms.release(self.room, self)
-
-
-class _KeepReading:
-    """A room connection's view of the IOLoop, in which it never withdraws read interest.
-
-    Tornado's IOStream withdraws its read interest from the event loop after each frame
-    header (the rest of the frame is still in its buffer) and registers it again to wait
-    for the next frame: an epoll DEL and ADD and a new asyncio handle per frame, ≈ 14 % of
-    the server's CPU at 300 interviews (docs/performance.md). A websocket reads for as
-    long as it is open, so the interest may stay; everything else goes to the loop.
-    """
-
-    def __init__(self, loop: IOLoop) -> None:
-        self._loop = loop
-
-    def update_handler(self, fd: Any, events: int) -> None:
-        self._loop.update_handler(fd, events | IOLoop.READ)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._loop, name)
 
 
 def _consume(sent: Future[None]) -> None:

@@ -1,0 +1,226 @@
+"""The frame layer of room connections (rooms/websocket.py), byte by byte over real sockets.
+
+A well-behaved client never sends most of these frames, so the client here is a bare
+socket (tests/rawws.py). test_rooms.py covers the rooms themselves on both frame layers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import struct
+from typing import Any
+
+import pytest
+from pycrdt import Doc, Text, create_update_message, write_var_uint
+
+from devinterview_jupyter.rooms import handler
+from tests.helpers import create_session
+from tests.rawws import (
+    BINARY,
+    CLOSE,
+    CONTINUATION,
+    PING,
+    PONG,
+    TEXT,
+    RawSocket,
+    client_frame,
+    raw_upgrade,
+)
+
+MAX_FRAME = 256 * 1024
+# A y-websocket "sync step 1" with an empty state vector: the server answers with step 2.
+STEP1 = b"\x00\x00" + write_var_uint(1) + b"\x00"
+
+
+@pytest.fixture
+def devinterview_config() -> dict[str, Any]:
+    return {"room_max_frame_bytes": MAX_FRAME, "room_own_frames": True}
+
+
+@pytest.fixture
+def new_room(api: Any, jp_http_port: int, jp_base_url: str) -> Any:
+    """Creates a session; gives its room's URL and an interviewer's headers."""
+
+    async def create() -> tuple[str, dict[str, str]]:
+        s = await create_session(api)
+        url = f"ws://127.0.0.1:{jp_http_port}{jp_base_url}devinterview/api/rooms/{s['id']}"
+        return url, {"Authorization": f"token {api.server_token}"}
+
+    return create
+
+
+async def step2_count(ws: RawSocket, expected: int) -> int:
+    """Read until ``expected`` sync-step-2 answers arrived; how many did."""
+    seen = 0
+    while seen < expected:
+        frame = await ws.read_frame()
+        assert frame is not None, "the server closed the connection"
+        opcode, payload = frame
+        assert opcode != CLOSE, f"closed with {payload[:2].hex()}"
+        if opcode == BINARY and payload[:2] == b"\x00\x01":
+            seen += 1
+    return seen
+
+
+async def test_a_frame_sent_with_the_upgrade_request_is_not_lost(new_room):
+    """Bytes tornado read ahead during the upgrade move over with the socket."""
+    ws = await raw_upgrade(*await new_room(), first=client_frame(BINARY, STEP1))
+    try:
+        assert await step2_count(ws, 1) == 1
+    finally:
+        ws.close()
+
+
+async def test_frames_split_across_and_packed_into_tcp_segments(new_room):
+    ws = await raw_upgrade(*await new_room())
+    try:
+        frame = client_frame(BINARY, STEP1)
+        for byte in frame:  # one frame, a byte per segment
+            await ws.send(bytes((byte,)))
+            await asyncio.sleep(0.002)
+        assert await step2_count(ws, 1) == 1
+        await ws.send(client_frame(BINARY, STEP1) * 5)  # five frames, one segment
+        assert await step2_count(ws, 5) == 5
+
+        # 64-bit length: a 100 kB insert, in three pieces; it is in the next step 2.
+        doc: Doc[Any] = Doc()
+        doc["source"] = Text("x" * 100_000)
+        big = client_frame(BINARY, create_update_message(doc.get_update()))
+        assert big[1] & 0x7F == 127
+        for piece in (big[:5], big[5:70_000], big[70_000:]):
+            await ws.send(piece)
+            await asyncio.sleep(0.01)
+        await ws.send(client_frame(BINARY, STEP1))
+        while True:
+            frame_ = await ws.read_frame()
+            assert frame_ is not None and frame_[0] != CLOSE, frame_
+            if frame_[1][:2] == b"\x00\x01":
+                assert len(frame_[1]) > 100_000
+                break
+    finally:
+        ws.close()
+
+
+async def test_fragmented_messages_are_joined_and_pings_between_them_answered(new_room):
+    ws = await raw_upgrade(*await new_room())
+    try:
+        await ws.send(client_frame(BINARY, STEP1[:2], fin=False))
+        await ws.send(client_frame(PING, b"are you there"))
+        await ws.send(client_frame(CONTINUATION, STEP1[2:3], fin=False))
+        await ws.send(client_frame(CONTINUATION, STEP1[3:]))
+        pong = None
+        step2 = False
+        while pong is None or not step2:
+            frame = await ws.read_frame()
+            assert frame is not None and frame[0] != CLOSE, frame
+            if frame[0] == PONG:
+                pong = frame[1]
+            elif frame[1][:2] == b"\x00\x01":
+                step2 = True
+        assert pong == b"are you there"
+    finally:
+        ws.close()
+
+
+BROKEN_FRAMES = {
+    "unmasked": (client_frame(BINARY, STEP1, masked=False), 1002),
+    "reserved bit": (client_frame(BINARY, STEP1, rsv=0x40), 1002),
+    "unknown data opcode": (client_frame(0x3, STEP1), 1002),
+    "unknown control opcode": (client_frame(0xB), 1002),
+    "continuation of nothing": (client_frame(CONTINUATION, STEP1), 1002),
+    "fragmented ping": (client_frame(PING, b"x", fin=False), 1002),
+    "long ping": (client_frame(PING, bytes(126)), 1002),
+    "new message inside a fragmented one": (
+        client_frame(BINARY, b"\x00", fin=False) + client_frame(BINARY, STEP1),
+        1002,
+    ),
+    "one-byte close": (client_frame(CLOSE, b"\x03"), 1002),
+    "close with a reserved code": (client_frame(CLOSE, struct.pack("!H", 1005)), 1002),
+    "text": (client_frame(TEXT, b"hello"), 1003),
+    # Only the header: the size alone closes it, nothing of a 1 TB payload is awaited.
+    "huge declared length": (client_frame(BINARY, b"", declared=1 << 40), 1009),
+    "fragments adding up past the limit": (
+        client_frame(BINARY, bytes(MAX_FRAME // 2 + 1), fin=False)
+        + client_frame(CONTINUATION, bytes(MAX_FRAME // 2 + 1), fin=False),
+        1009,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BROKEN_FRAMES))
+async def test_broken_frames_close_with_the_right_code_and_end_the_connection(new_room, name):
+    frame, code = BROKEN_FRAMES[name]
+    ws = await raw_upgrade(*await new_room())
+    try:
+        await ws.send(frame)
+        assert await ws.close_code() == code
+        if code != 1003:
+            # After a framing error the stream is unreadable: the server does not wait
+            # for our close frame, it ends the connection when we end ours or on timeout.
+            await ws.send(client_frame(CLOSE, struct.pack("!H", code)))
+            ws.sock.shutdown(2)
+        else:
+            await ws.send(client_frame(CLOSE, struct.pack("!H", code)))
+        assert await ws.ended(timeout=CLOSE_WAIT)
+    finally:
+        ws.close()
+
+
+CLOSE_WAIT = 10.0  # bound against hanging; the server's own close timeout is 5 s
+
+
+async def test_the_server_answers_a_close_and_ends_the_connection(new_room):
+    ws = await raw_upgrade(*await new_room())
+    try:
+        await ws.send(client_frame(CLOSE, struct.pack("!H", 1000) + b"bye"))
+        assert await ws.close_code() == 1000
+        assert await ws.ended(timeout=CLOSE_WAIT)
+    finally:
+        ws.close()
+
+
+async def test_a_text_message_is_refused_but_the_close_handshake_completes(new_room):
+    """The frames were in step, so the server reads our close and ends at once."""
+    ws = await raw_upgrade(*await new_room())
+    try:
+        await ws.send(client_frame(TEXT, b"hello"))
+        assert await ws.close_code() == 1003
+        started = asyncio.get_running_loop().time()
+        await ws.send(client_frame(CLOSE, struct.pack("!H", 1003)))
+        assert await ws.ended(timeout=CLOSE_WAIT)
+        # Not the 5 s timeout: the server saw our close frame.
+        assert asyncio.get_running_loop().time() - started < 4.0
+    finally:
+        ws.close()
+
+
+async def test_a_silent_peer_is_pinged_then_dropped_and_an_answering_one_kept(
+    new_room, monkeypatch
+):
+    monkeypatch.setattr(handler, "ROOM_PING_INTERVAL", 0.3)
+    silent = await raw_upgrade(*await new_room())
+    lively = await raw_upgrade(*await new_room())
+    try:
+        pinged = False
+        while True:  # the silent peer: reads, never writes
+            frame = await silent.read_frame(timeout=CLOSE_WAIT)
+            if frame is None:
+                break
+            pinged = pinged or frame[0] == PING
+        assert pinged, "dropped without a ping"
+
+        # The lively peer answered every ping, so it is still served.
+        async def answer_pings() -> None:
+            while (frame := await lively.read_frame()) is not None:
+                if frame[0] == PING:
+                    await lively.send(client_frame(PONG, frame[1]))
+
+        answering = asyncio.ensure_future(answer_pings())
+        await asyncio.sleep(1.5)  # five ping intervals
+        await lively.send(client_frame(BINARY, STEP1))
+        assert not answering.done()
+        answering.cancel()
+        assert await step2_count(lively, 1) == 1
+    finally:
+        silent.close()
+        lively.close()
