@@ -7,11 +7,17 @@ socket (tests/rawws.py). test_rooms.py covers the rooms themselves on both frame
 from __future__ import annotations
 
 import asyncio
+import ssl
 import struct
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pycrdt import Doc, Text, create_update_message, write_var_uint
+from tornado.httpserver import HTTPServer
+from tornado.testing import bind_unused_port
 
 from devinterview_jupyter.rooms import handler
 from tests.helpers import create_session
@@ -26,6 +32,7 @@ from tests.rawws import (
     client_frame,
     raw_upgrade,
 )
+from tests.yclient import synced_doc, text, until
 
 MAX_FRAME = 256 * 1024
 # A y-websocket "sync step 1" with an empty state vector: the server answers with step 2.
@@ -201,13 +208,14 @@ async def test_a_silent_peer_is_pinged_then_dropped_and_an_answering_one_kept(
     silent = await raw_upgrade(*await new_room())
     lively = await raw_upgrade(*await new_room())
     try:
-        pinged = False
-        while True:  # the silent peer: reads, never writes
-            frame = await silent.read_frame(timeout=CLOSE_WAIT)
-            if frame is None:
-                break
-            pinged = pinged or frame[0] == PING
-        assert pinged, "dropped without a ping"
+
+        async def pings_until_dropped() -> int:  # the silent peer: reads, never writes
+            pings = 0
+            while (frame := await silent.read_frame()) is not None:
+                pings += frame[0] == PING
+            return pings
+
+        assert await asyncio.wait_for(pings_until_dropped(), CLOSE_WAIT) >= 1
 
         # The lively peer answered every ping, so it is still served.
         async def answer_pings() -> None:
@@ -224,3 +232,57 @@ async def test_a_silent_peer_is_pinged_then_dropped_and_an_answering_one_kept(
     finally:
         silent.close()
         lively.close()
+
+
+@pytest.fixture
+def tls_port(jp_asyncio_loop: Any, jp_web_app: Any, tmp_path: Path) -> Iterator[int]:
+    """The test server's application served over TLS too, on a port of its own."""
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    request = [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]
+    subprocess.run(
+        ["openssl", *request, "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    sock, port = bind_unused_port()
+
+    async def start() -> HTTPServer:
+        server = HTTPServer(jp_web_app, ssl_options=context)
+        server.add_socket(sock)
+        return server
+
+    server = jp_asyncio_loop.run_until_complete(start())
+    yield port
+    server.stop()
+
+
+async def test_connections_over_tls_stay_with_tornado_and_share_the_room(
+    api, new_room, tls_port, devinterview_app
+):
+    """Jupyter serving TLS itself: the socket cannot leave tornado's SSL stream, so
+    tornado keeps its frames, beside plain connections on our frame layer."""
+    url, headers = await new_room()
+    secure = f"wss://127.0.0.1:{tls_port}/" + url.split("/", 3)[3]
+    async with (
+        synced_doc(secure, headers, validate_cert=False) as over_tls,
+        synced_doc(url, headers) as plain,
+    ):
+        over_tls.get("source", type=Text).insert(0, "typed over TLS")
+        await until(lambda: text(plain) == "typed over TLS", what="TLS edit reaches plain peer")
+        plain.get("source", type=Text).insert(0, "> ")
+        await until(lambda: text(over_tls) == "> typed over TLS", what="and back")
+        (room,) = devinterview_app.rooms.rooms.values()
+        kinds = sorted(type(peer).__name__ for peer in room.sync.peers)
+        assert kinds == ["RoomHandler", "RoomSocket"]

@@ -14,8 +14,12 @@ from tornado.websocket import WebSocketClientConnection, websocket_connect
 from devinterview_jupyter.testing import WebSocketChannel
 
 
-async def open_ws(url: str, headers: dict[str, str] | None = None) -> WebSocketClientConnection:
-    request = HTTPRequest(url, headers=headers or {}, request_timeout=20)
+async def open_ws(
+    url: str, headers: dict[str, str] | None = None, *, validate_cert: bool = True
+) -> WebSocketClientConnection:
+    request = HTTPRequest(
+        url, headers=headers or {}, request_timeout=20, validate_cert=validate_cert
+    )
     return await websocket_connect(request, max_message_size=64 * 1024 * 1024)
 
 
@@ -30,11 +34,13 @@ async def upgrade_status(url: str, headers: dict[str, str] | None = None) -> int
 
 
 @asynccontextmanager
-async def synced_doc(url: str, headers: dict[str, str] | None = None) -> AsyncIterator[Doc[Any]]:
+async def synced_doc(
+    url: str, headers: dict[str, str] | None = None, *, validate_cert: bool = True
+) -> AsyncIterator[Doc[Any]]:
     """A pycrdt Doc connected to the room at ``url`` and synced with it."""
     doc: Doc[Any] = Doc()
     doc["source"] = Text()
-    conn = await open_ws(url, headers)
+    conn = await open_ws(url, headers, validate_cert=validate_cert)
     try:
         async with Provider(doc, WebSocketChannel(conn, url)) as provider:
             await asyncio.wait_for(provider.synced.wait(), 20)
