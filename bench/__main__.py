@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 from . import persistence, rest, rooms, runner
@@ -23,13 +25,22 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(SUITES), help="comma-separated suites")
     args = parser.parse_args()
     results: list[Result] = []
+    failed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="devinterview-bench-") as tmp:
         for name in args.only.split(","):
             print(f"running {name} ...", flush=True)
-            results += SUITES[name](Path(tmp), quick=args.quick)
+            try:
+                results += SUITES[name](Path(tmp), quick=args.quick)
+            except Exception:
+                # One suite's missing tool must not throw away the others' minutes of work.
+                traceback.print_exc()
+                failed.append(name)
     print()
     print_table(results)
-    print(f"\nwritten: {save(results)}")
+    if results:
+        print(f"\nwritten: {save(results)}")
+    if failed:
+        sys.exit(f"failed: {', '.join(failed)} (see above); the other suites were saved")
 
 
 if __name__ == "__main__":
