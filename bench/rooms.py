@@ -170,11 +170,12 @@ def load(target: Target, n: int, duration: float, workdir: Path) -> dict[str, fl
         with contextlib.suppress(psutil.NoSuchProcess):
             gen_cpu.append(max(g.cpu_percent(None) for g in gens))
     latencies: list[float] = []
-    keys = 0
+    keys = refused = 0
     for out in outs:
         data = json.loads(out.read_text())
         latencies += data["latencies_ms"]
         keys += data["keystrokes"]
+        refused += data["refused"]
     time.sleep(0.5)
     return {
         "p50": percentile(latencies, 50),
@@ -183,6 +184,8 @@ def load(target: Target, n: int, duration: float, workdir: Path) -> dict[str, fl
         "updates_per_s": keys / duration,
         "delivered": len(latencies),
         "expected": 2 * keys,
+        # Upgrades refused (503) while N x 3 clients joined at once, then retried.
+        "refused_joins": refused,
         "cpu_percent": sum(cpu) / max(len(cpu), 1),
         # The busiest load generator (% of one core): near 100 the clients, not the
         # server, set the latency.

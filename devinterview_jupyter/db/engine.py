@@ -208,6 +208,11 @@ class Database:
             yield
         except DatabaseUnavailable:
             raise
+        except PoolTimeoutError as e:
+            # Every pooled connection stayed busy (a burst of room loads after a restart):
+            # the database is fine, so only this request fails. Marking an outage would
+            # refuse every request for retry_interval and turn a burst into a cascade.
+            raise DatabaseUnavailable("database busy") from e
         except Exception as e:
             if is_outage(e):
                 self.mark_outage(e)
