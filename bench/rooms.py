@@ -155,6 +155,8 @@ def load(target: Target, n: int, duration: float, workdir: Path) -> dict[str, fl
         outs.append(out)
     while not all(Path(str(o) + ".ready").exists() for o in outs):
         if any(p.poll() not in (None, 0) for p in procs):
+            for p in procs:  # the others would wait for "go" forever
+                p.kill()
             raise RuntimeError("a load generator failed")
         time.sleep(0.1)
     gens = [psutil.Process(p.pid) for p in procs]
