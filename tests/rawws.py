@@ -49,7 +49,10 @@ class RawSocket:
 
     async def _fill(self, size: int) -> bool:
         while len(self.buffer) < size:
-            chunk = await self.loop.sock_recv(self.sock, 65536)
+            try:
+                chunk = await self.loop.sock_recv(self.sock, 65536)
+            except ConnectionResetError:  # the server aborted: that is an end too
+                return False
             if not chunk:
                 return False
             self.buffer += chunk

@@ -7,6 +7,9 @@ socket (tests/rawws.py). test_rooms.py covers the rooms themselves on both frame
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import socket
 import ssl
 import struct
 import subprocess
@@ -19,7 +22,7 @@ from pycrdt import Doc, Text, create_update_message, write_var_uint
 from tornado.httpserver import HTTPServer
 from tornado.testing import bind_unused_port
 
-from devinterview_jupyter.rooms import handler
+from devinterview_jupyter.rooms import handler, websocket
 from tests.helpers import create_session
 from tests.rawws import (
     BINARY,
@@ -39,9 +42,17 @@ MAX_FRAME = 256 * 1024
 STEP1 = b"\x00\x00" + write_var_uint(1) + b"\x00"
 
 
+MAX_SEND_BUFFER = 512 * 1024  # above the largest document a test makes (100 kB)
+
+
 @pytest.fixture
 def devinterview_config() -> dict[str, Any]:
-    return {"room_max_frame_bytes": MAX_FRAME, "room_own_frames": True}
+    return {
+        "room_max_frame_bytes": MAX_FRAME,
+        "room_max_send_buffer_bytes": MAX_SEND_BUFFER,
+        "room_idle_seconds": 0.3,
+        "room_own_frames": True,
+    }
 
 
 @pytest.fixture
@@ -146,6 +157,12 @@ BROKEN_FRAMES = {
     "text": (client_frame(TEXT, b"hello"), 1003),
     # Only the header: the size alone closes it, nothing of a 1 TB payload is awaited.
     "huge declared length": (client_frame(BINARY, b"", declared=1 << 40), 1009),
+    # Fragments count more than their payload: empty ones cannot go on for ever.
+    "endless empty fragments": (
+        client_frame(BINARY, b"", fin=False)
+        + client_frame(CONTINUATION, b"", fin=False) * (MAX_FRAME // websocket.FRAGMENT_COST + 2),
+        1009,
+    ),
     "fragments adding up past the limit": (
         client_frame(BINARY, bytes(MAX_FRAME // 2 + 1), fin=False)
         + client_frame(CONTINUATION, bytes(MAX_FRAME // 2 + 1), fin=False),
@@ -286,3 +303,113 @@ async def test_connections_over_tls_stay_with_tornado_and_share_the_room(
         (room,) = devinterview_app.rooms.rooms.values()
         kinds = sorted(type(peer).__name__ for peer in room.sync.peers)
         assert kinds == ["RoomHandler", "RoomSocket"]
+
+
+async def test_a_ping_flood_that_never_reads_its_pongs_is_dropped(new_room):
+    """Pongs count against the send buffer like every other frame."""
+    ws = await raw_upgrade(*await new_room(), receive_buffer=4096)
+    try:
+        flood = client_frame(PING, bytes(125)) * 1000  # 131 kB of pings, 125 kB of pongs
+        with contextlib.suppress(ConnectionError):
+            for _ in range(100):  # 12.5 MB of pongs: past any kernel buffer, and ours
+                await ws.send(flood)
+        assert await ws.ended(timeout=CLOSE_WAIT)
+    finally:
+        ws.close()
+
+
+async def test_the_room_closes_with_its_code_even_during_the_handover(new_room, api, monkeypatch):
+    """A session deleted while its connection changes hands still tells the client why
+    (4404: do not reconnect), instead of cutting the connection."""
+    url, headers = await new_room()
+    session_id = url.rsplit("/", 1)[1]
+    real_take_over = handler.take_over
+
+    async def take_over_after_a_delete(stream: Any) -> Any:
+        assert (await api("DELETE", f"sessions/{session_id}")).status == 204
+        return await real_take_over(stream)
+
+    monkeypatch.setattr(handler, "take_over", take_over_after_a_delete)
+    ws = await raw_upgrade(url, headers)
+    try:
+        assert await ws.close_code() == 4404
+    finally:
+        ws.close()
+
+
+async def test_a_handover_that_fails_lets_go_of_the_room(new_room, devinterview_app, monkeypatch):
+    async def broken_take_over(stream: Any) -> Any:
+        raise OSError("the socket could not be handed over")
+
+    monkeypatch.setattr(handler, "take_over", broken_take_over)
+    url, headers = await new_room()
+    ws = await raw_upgrade(url, headers)
+    try:
+        assert await ws.ended()
+        # With nobody left in it, the room unloads after room_idle_seconds.
+        await until(lambda: not devinterview_app.rooms.rooms, what="room unloaded")
+    finally:
+        ws.close()
+
+
+class RecordingOwner:
+    """Stands in for RoomHandler (faked: no room behind it); the socket is real."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+        self.lost = False
+
+    def socket_opened(self, peer: websocket.RoomSocket) -> None:
+        pass
+
+    def socket_message(self, message: bytes) -> None:
+        self.messages.append(message)
+
+    def socket_lost(self) -> None:
+        self.lost = True
+
+
+@contextlib.asynccontextmanager
+async def socket_pair(**limits: Any) -> Any:
+    """A RoomSocket on one end of a real TCP connection, a bare socket on the other."""
+    loop = asyncio.get_running_loop()
+    listener = socket.create_server(("127.0.0.1", 0))
+    client = socket.create_connection(listener.getsockname())
+    server_side, _ = listener.accept()
+    listener.close()
+    client.setblocking(False)
+    peer = websocket.RoomSocket(
+        RecordingOwner(),
+        max_message_bytes=limits.get("max_message_bytes", 1 << 20),
+        max_send_buffer_bytes=limits.get("max_send_buffer_bytes", 64 << 20),
+        ping_interval=60.0,
+        log=logging.getLogger("test"),
+    )
+    await loop.connect_accepted_socket(lambda: peer, server_side)
+    try:
+        yield peer, RawSocket(client)
+    finally:
+        peer.abort()
+        client.close()
+
+
+async def test_nothing_is_written_between_an_abort_and_connection_lost(caplog):
+    caplog.set_level(logging.WARNING)
+    async with socket_pair() as (peer, _client):
+        peer.abort()
+        for _ in range(20):  # a busy room broadcasting to a connection just dropped
+            peer.deliver(b"update")
+        await asyncio.wait_for(peer.closed, CLOSE_WAIT)
+    assert not [r for r in caplog.records if "socket.send()" in r.getMessage()]
+
+
+async def test_a_peer_that_closes_without_reading_its_backlog_is_let_go(monkeypatch):
+    monkeypatch.setattr(websocket, "CLOSE_TIMEOUT_SECONDS", 0.3)
+    async with socket_pair() as (peer, client):
+        client.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        for _ in range(200):  # 12 MB queued: more than the kernel takes
+            peer.deliver(bytes(60_000))
+        await client.send(client_frame(CLOSE, struct.pack("!H", 1000)))
+        # Not held until the backlog drains (never) or the next keepalive (a minute).
+        await asyncio.wait_for(peer.closed, CLOSE_WAIT)
+        assert peer.owner.lost

@@ -41,6 +41,7 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
     _left = False
     _opened = False
     _own_frames = False
+    _closed_with: tuple[int, str] | None = None
     _peer: Peer | None = None  # what the room sends to: this handler, or its RoomSocket
 
     # -- before the upgrade -------------------------------------------------------------
@@ -54,8 +55,10 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
             raise ApiError(403, f"websocket origin {origin} is not allowed", "origin")
         self.role = await self._authenticate(sid)
         self.room = await self.devinterview.rooms.acquire(sid, self)
-        self._own_frames = self.devinterview.room_own_frames and can_take_over(
-            getattr(self.request.connection, "stream", None)
+        self._own_frames = (
+            self.devinterview.room_own_frames
+            and self.get_compression_options() is None  # our frame layer has no deflate
+            and can_take_over(getattr(self.request.connection, "stream", None))
         )
         try:
             await super().get(session_id, *args, **kwargs)
@@ -115,19 +118,19 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
         stream = self._stream()
         assert stream is not None
         try:
-            sock, buffered = await take_over(stream)
-        except StreamClosedError:
-            return  # gone during the handover; tornado reports the close
-        settings = self.devinterview
-        peer = RoomSocket(
-            self,
-            max_message_bytes=settings.room_max_frame_bytes,
-            max_send_buffer_bytes=settings.room_max_send_buffer_bytes,
-            ping_interval=ROOM_PING_INTERVAL,
-            log=self.log,
-            buffered=buffered,
-        )
-        try:
+            try:
+                sock, buffered = await take_over(stream)
+            except StreamClosedError:
+                return  # gone during the handover
+            settings = self.devinterview
+            peer = RoomSocket(
+                self,
+                max_message_bytes=settings.room_max_frame_bytes,
+                max_send_buffer_bytes=settings.room_max_send_buffer_bytes,
+                ping_interval=ROOM_PING_INTERVAL,
+                log=self.log,
+                buffered=buffered,
+            )
             try:
                 await asyncio.get_running_loop().connect_accepted_socket(lambda: peer, sock)
             except BaseException:
@@ -135,14 +138,21 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
                 raise
             await peer.closed
         finally:
-            # Tornado's stream holds a detached socket object: closing it touches no socket;
-            # tornado's frame loop then finds it closed and ends with on_close.
+            # Whatever happened, the room lets go of this connection (tornado does not call
+            # on_close when open() fails). Tornado's stream holds a detached socket object:
+            # closing it touches no socket; its frame loop then finds it closed.
+            self._leave()
             stream.close()
 
     def socket_opened(self, peer: RoomSocket) -> None:
         assert self.room is not None
         if self._left:
-            peer.abort()  # the room let go of us during the handover (session deleted)
+            # The room closed this connection during the handover (session deleted, invite
+            # revoked): the client still gets the code, which tells it not to reconnect.
+            if self._closed_with is not None:
+                peer.close(*self._closed_with)
+            else:
+                peer.abort()
             return
         self._peer = peer
         self.room.sync.join(peer)
@@ -217,7 +227,8 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
                 peer.close(code, reason)
             elif not self._own_frames:
                 self.close(code, reason)
-            # else the socket is changing hands: socket_opened drops it, as we have left
+            else:  # the socket is changing hands: socket_opened closes it, as we have left
+                self._closed_with = (code, reason)
         except StreamBufferFullError:
             # The close frame does not fit behind what this reader has not taken.
             stream = self._stream()

@@ -44,6 +44,9 @@ _CONTINUATION, _TEXT, _BINARY = 0x0, 0x1, 0x2
 _CLOSE, _PING, _PONG = 0x8, 0x9, 0xA
 _MAX_CONTROL_PAYLOAD = 125
 CLOSE_TIMEOUT_SECONDS = 5.0
+# What each fragment counts against the message limit beyond its payload: without it,
+# endless empty fragments would be a message that never grows too big.
+FRAGMENT_COST = 16
 # Codes a peer may send (RFC 6455 §7.4): the defined ones that can travel, and 3000-4999.
 _RECEIVABLE_CODES = frozenset((1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011))
 
@@ -84,8 +87,8 @@ class RoomSocket(asyncio.Protocol):
         # Bytes that arrived with the upgrade, before the socket changed hands.
         self._pending = bytearray(buffered)
         self._need = 0  # bytes _pending must hold before a frame can be read from it
-        self._fragments: list[bytes] = []
-        self._fragments_size = 0
+        self._fragments = bytearray()
+        self._fragments_size = 0  # payload plus FRAGMENT_COST per fragment
         self._fragment_opcode = 0
         self._close_sent = False
         self._discarding = False  # after a framing error: nothing more is read as frames
@@ -143,7 +146,10 @@ class RoomSocket(asyncio.Protocol):
             self._pending += data[pos:]
 
     def eof_received(self) -> bool:
-        return False  # the peer is gone: close our side too
+        # The peer is gone: close our side too (False), without waiting longer than a
+        # close handshake for whatever it never read.
+        self._schedule(CLOSE_TIMEOUT_SECONDS, self.abort)
+        return False
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
@@ -158,33 +164,41 @@ class RoomSocket(asyncio.Protocol):
 
     def deliver(self, message: bytes) -> None:
         """Queue one binary message; drop the connection if its reader is too far behind."""
+        if not self._close_sent:
+            self._send(_BINARY, message)
+
+    def _send(self, opcode: int, payload: bytes) -> bool:
+        """Queue one frame, within the send buffer's limit; whether it was queued."""
         transport = self.transport
-        if transport is None or self._close_sent:
-            return
-        if transport.get_write_buffer_size() + len(message) > self.max_send_buffer_bytes:
+        if transport is None or transport.is_closing():
+            return False
+        if transport.get_write_buffer_size() + len(payload) > self.max_send_buffer_bytes:
             # Not reading: drop it rather than queue without end. No close frame, it would
             # not fit either; the client sees the connection end and reconnects.
             self.log.warning("DevInterview: dropping a room connection that stopped reading")
             self.abort()
-            return
-        transport.write(_encode(_BINARY, message))
+            return False
+        transport.write(_encode(opcode, payload))
+        return True
 
     def reject(self, code: int, reason: str) -> None:
         self.close(code, reason)
 
     def close(self, code: int = CLOSE_NORMAL, reason: str = "") -> None:
         """Start the closing handshake: our close frame, then wait for the peer's."""
-        transport = self.transport
-        if transport is None or self._close_sent:
+        if self.transport is None or self._close_sent:
             return
         self._close_sent = True
         payload = struct.pack("!H", code) + reason.encode("utf-8")[: _MAX_CONTROL_PAYLOAD - 2]
-        transport.write(_encode(_CLOSE, payload))
-        self._schedule(CLOSE_TIMEOUT_SECONDS, self.abort)
+        if self._send(_CLOSE, payload):
+            self._schedule(CLOSE_TIMEOUT_SECONDS, self.abort)
 
     def abort(self) -> None:
-        if self.transport is not None:
-            self.transport.abort()
+        """Drop the connection now. Nothing is written from here on: asyncio calls
+        connection_lost only on its next pass, and logs every write in between."""
+        transport, self.transport = self.transport, None
+        if transport is not None:
+            transport.abort()
 
     # -- frames -------------------------------------------------------------------------
 
@@ -221,14 +235,13 @@ class RoomSocket(asyncio.Protocol):
         if not first & _FIN:
             if opcode:
                 self._fragment_opcode = opcode
-            self._fragments.append(payload)
-            self._fragments_size += len(payload)
+            self._fragments += payload
+            self._fragments_size += len(payload) + FRAGMENT_COST
             return
         if opcode == _CONTINUATION:
-            self._fragments.append(payload)
-            payload = b"".join(self._fragments)
+            payload = bytes(self._fragments + payload)
             opcode = self._fragment_opcode
-            self._fragments, self._fragments_size, self._fragment_opcode = [], 0, 0
+            self._fragments, self._fragments_size, self._fragment_opcode = bytearray(), 0, 0
         if self._close_sent:
             return  # closing: what the peer sent meanwhile no longer matters
         if opcode == _TEXT:
@@ -241,19 +254,19 @@ class RoomSocket(asyncio.Protocol):
         assert transport is not None
         if opcode == _PING:
             if not self._close_sent:
-                transport.write(_encode(_PONG, payload))
+                self._send(_PONG, payload)  # within the send limit: pings can be a flood
         elif opcode == _CLOSE:
-            if self._close_sent:
-                transport.close()  # the handshake is complete
-                return
-            code, valid = _close_code(payload)
-            if not valid:
-                self._fail(CLOSE_PROTOCOL_ERROR, "malformed close frame")
-                return
-            self._close_sent = True
-            echo = struct.pack("!H", code) if code is not None else b""
-            transport.write(_encode(_CLOSE, echo))
-            transport.close()  # flushes the echo first
+            if not self._close_sent:
+                code, valid = _close_code(payload)
+                if not valid:
+                    self._fail(CLOSE_PROTOCOL_ERROR, "malformed close frame")
+                    return
+                self._close_sent = True
+                self._send(_CLOSE, struct.pack("!H", code) if code is not None else b"")
+            # The handshake is complete. close() flushes what is queued first, but not for
+            # longer than a close handshake may take.
+            transport.close()
+            self._schedule(CLOSE_TIMEOUT_SECONDS, self.abort)
 
     def _fail(self, code: int, reason: str, *, in_step: bool = False) -> bool:
         """Close because of what the peer sent.
@@ -270,16 +283,15 @@ class RoomSocket(asyncio.Protocol):
         return False
 
     def _keepalive(self) -> None:
-        transport = self.transport
-        if transport is None:
+        if self.transport is None:
             return
         if not self._heard:
             self.log.info("DevInterview: dropping a room connection silent for a ping interval")
-            transport.abort()
+            self.abort()
             return
         self._heard = False
         if not self._close_sent:
-            transport.write(_encode(_PING, b""))
+            self._send(_PING, b"")
         self._schedule(self.ping_interval, self._keepalive)
 
     def _schedule(self, delay: float, callback: Callable[[], object]) -> None:
