@@ -23,6 +23,7 @@ from .candidate.site import (
 )
 from .db.engine import Database, DatabaseUnavailable
 from .db.url import DatabaseURLError, normalize_database_url, redact_url
+from .logs import drop_unwritten_levels
 from .rooms.manager import RoomManager
 from .rooms.store import UpdateWriter
 
@@ -189,6 +190,12 @@ class DevInterviewApp(ExtensionApp):
 
     database: Database
     rooms: RoomManager
+
+    def _configure_logging(self) -> None:
+        # traitlets (re)configures logging whenever log_level or logging_config changes,
+        # and each time puts our logger back at DEBUG.
+        super()._configure_logging()
+        drop_unwritten_levels(self.log)
 
     @default("database_url")
     def _default_database_url(self) -> str:
