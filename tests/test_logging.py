@@ -103,3 +103,17 @@ async def test_with_log_level_debug_the_request_line_is_written(api: Any, devint
     # And back at the default level, debug records stop again.
     assert not devinterview_app.log.isEnabledFor(logging.DEBUG)
     assert devinterview_app.log.isEnabledFor(logging.INFO)
+
+
+async def test_a_debug_handler_from_logging_config_gets_debug_records(devinterview_app: Any):
+    # log_level stays INFO for the console; a file (here a NullHandler) asks for DEBUG.
+    assert not devinterview_app.log.isEnabledFor(logging.DEBUG)
+    devinterview_app.logging_config = {
+        "handlers": {"extra": {"class": "logging.NullHandler", "level": "DEBUG"}},
+        "loggers": {"DevInterviewApp": {"handlers": ["console", "extra"]}},
+    }
+    try:
+        assert devinterview_app.log.isEnabledFor(logging.DEBUG)
+    finally:
+        devinterview_app.logging_config = {}
+    assert not devinterview_app.log.isEnabledFor(logging.DEBUG)
