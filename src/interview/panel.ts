@@ -23,6 +23,12 @@ import { DEFAULT_RUN_TIME_LIMIT_MS } from '../runner/settings';
 import { WhiteboardArea, fileStemOf } from './whiteboardArea';
 
 /**
+ * How long a language change waits for the room to show it before Run is
+ * enabled again anyway.
+ */
+const LANGUAGE_SWITCH_MS = 10_000;
+
+/**
  * The interview layout: the collaborative editor beside the whiteboard slot,
  * above the run-output slot, with a read-only notice and an error line.
  * It owns the room connection and the server clock of the session.
@@ -193,11 +199,19 @@ export class InterviewPanel extends Panel {
    * Switch everyone's language: the server writes it into the room's meta.
    */
   async setLanguage(language: Language): Promise<void> {
-    await this._run(async () => {
-      this._session = await this._client.updateSession(this._session.id, {
-        language
+    // The answer to the PATCH can come before the room's update that carries the
+    // new language; a run in between would still use the old one.
+    this.runPanel.switching = true;
+    try {
+      await this._run(async () => {
+        this._session = await this._client.updateSession(this._session.id, {
+          language
+        });
+        await this._roomShows(language);
       });
-    });
+    } finally {
+      this.runPanel.switching = false;
+    }
   }
 
   /**
@@ -247,6 +261,28 @@ export class InterviewPanel extends Panel {
         this._main.setRelativeSizes([4, 1]);
       });
     }
+  }
+
+  /**
+   * Resolves once the room's meta has ``language``, or after LANGUAGE_SWITCH_MS
+   * (a disconnected room must not keep Run disabled).
+   */
+  private _roomShows(language: Language): Promise<void> {
+    return new Promise(resolve => {
+      const done = () => {
+        clearTimeout(timer);
+        this._metaChanged.disconnect(check);
+        resolve();
+      };
+      const check = () => {
+        if (this.language === language || this.isDisposed) {
+          done();
+        }
+      };
+      const timer = setTimeout(done, LANGUAGE_SWITCH_MS);
+      this._metaChanged.connect(check);
+      check();
+    });
   }
 
   private async _run(action: () => Promise<void>): Promise<void> {

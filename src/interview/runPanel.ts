@@ -106,6 +106,18 @@ export class RunPanel extends Panel {
   }
 
   /**
+   * Whether a language change asked by this browser is still on its way into the
+   * room: until the room shows it, a run would use the old language.
+   */
+  get switching(): boolean {
+    return this._switching;
+  }
+  set switching(value: boolean) {
+    this._switching = value;
+    this._updateState();
+  }
+
+  /**
    * Follow the session's language, and start its runtime so the first run is fast.
    */
   setLanguage(language: Language): void {
@@ -133,7 +145,7 @@ export class RunPanel extends Panel {
    */
   async run(): Promise<void> {
     const runner = this._runner;
-    if (!runner || this._readOnly || this._running) {
+    if (!runner || this._readOnly || this._running || this._switching) {
       return;
     }
     this._running = true;
@@ -196,7 +208,11 @@ export class RunPanel extends Panel {
       : 'unsupported';
     this.node.dataset.runner = state;
     this._runButton.disabled =
-      !runner || this._readOnly || this._running || state === 'failed';
+      !runner ||
+      this._readOnly ||
+      this._running ||
+      this._switching ||
+      state === 'failed';
     this._stopButton.disabled = !this._running;
     this._state.dataset.state = state;
     this._state.textContent = this._stateText(state, runner);
@@ -314,6 +330,7 @@ export class RunPanel extends Panel {
   private _language: Language = 'python';
   private _runner: ICodeRunner | null = null;
   private _running = false;
+  private _switching = false;
   private _cancelRender: (() => void) | null = null;
   private _readOnly = false;
   private _runButton: HTMLButtonElement;
