@@ -14,6 +14,7 @@ from jupyter_server.extension.application import ExtensionApp
 from sqlalchemy.engine import make_url
 from traitlets import Bool, Enum, Float, Int, List, Unicode, default, validate
 
+from .api.ratelimit import FailureLimiter
 from .api.routes import api_handlers, candidate_site_handlers
 from .candidate.site import (
     DEFAULT_SITE_DIR,
@@ -24,6 +25,7 @@ from .candidate.site import (
 from .db.engine import Database, DatabaseUnavailable
 from .db.url import DatabaseURLError, normalize_database_url, redact_url
 from .logs import drop_unwritten_levels
+from .rooms.budget import ConnectionCounter, RoomLimits, SendBudget
 from .rooms.manager import RoomManager
 from .rooms.store import UpdateWriter
 
@@ -110,6 +112,27 @@ class DevInterviewApp(ExtensionApp):
         candidate page on a static host: `https://interviews.example.com`.""",
     ).tag(config=True)
 
+    invite_failures_per_minute = Int(
+        20,
+        min=0,
+        help="""Failed invite checks one client address may make per minute (a missing,
+        unknown, expired or revoked invite token, or a malformed `/join` body, on `/join`,
+        `/me`, the candidate's session and time endpoints and the room websocket) before
+        it is answered 429 with `Retry-After` until the minute is over. Requests with a
+        Jupyter identity are never counted; 0 turns the limit off. Only the first failure
+        of an address per minute is logged, the rest are counted in one line. The address
+        is the connection's: behind a reverse proxy set `ServerApp.trust_xheaders = True`
+        (the proxy must set `X-Forwarded-For` or `X-Real-Ip`), or all candidates share the
+        proxy's address and its limit.""",
+    ).tag(config=True)
+
+    invite_failure_addresses = Int(
+        10_000,
+        min=1,
+        help="""Most client addresses whose failed invite checks are remembered (about
+        200 bytes each); past it the one that failed least recently is forgotten.""",
+    ).tag(config=True)
+
     whiteboard_license_key = Unicode(
         help="""tldraw licence key for the whiteboard, handed to JupyterLab and to the
         candidate page. Without one, tldraw hides the canvas on https sites other than
@@ -138,21 +161,80 @@ class DevInterviewApp(ExtensionApp):
     ).tag(config=True)
 
     room_max_send_buffer_bytes = Int(
-        64 * 1024 * 1024,
+        32 * 1024 * 1024,
         min=64 * 1024,
         help="""Most bytes the server queues for one room connection that is not reading
         (a stalled tab, a bad network, a client that stopped reading on purpose). Past
         it the connection is dropped, which bounds the server's memory; y-websocket
         clients reconnect and catch up from the document, not from the backlog. Must
-        exceed the largest document, which a newcomer receives in one frame.""",
+        exceed room_max_document_bytes: a newcomer receives the document in one frame.""",
+    ).tag(config=True)
+
+    room_send_budget_bytes = Int(
+        256 * 1024 * 1024,
+        min=1024 * 1024,
+        help="""Most bytes queued for all room connections of this server together. Past
+        it, the connections furthest behind are dropped first (close code 1013, "try
+        again later", when the close frame can still reach them), so many connections
+        that stop reading cannot together exhaust the server's memory.""",
+    ).tag(config=True)
+
+    room_max_connections_per_invite = Int(
+        4,
+        min=1,
+        help="""Most room connections open at once with one candidate invite (a
+        candidate needs one per open tab). More are refused with 429.""",
+    ).tag(config=True)
+
+    room_max_connections_per_user = Int(
+        16,
+        min=1,
+        help="""Most room connections open at once for one interviewer (all their tabs
+        and sessions together). More are refused with 429.""",
+    ).tag(config=True)
+
+    room_max_document_bytes = Int(
+        16 * 1024 * 1024,
+        min=64 * 1024,
+        help="""Size quota of one interview document, counted as the bytes of the updates
+        that made it. An update past it is refused and its sender disconnected with
+        close code 4413, which the page shows ("the interview document is full").""",
+    ).tag(config=True)
+
+    room_max_pending_bytes = Int(
+        1024 * 1024,
+        min=1024,
+        help="""Most bytes of updates a room holds that cannot be applied yet (they
+        depend on an update that has not arrived). Past it they are dropped and the
+        sender is disconnected (4413); a real client resends them when it reconnects.""",
+    ).tag(config=True)
+
+    room_max_awareness_state_bytes = Int(
+        16 * 1024,
+        min=256,
+        help="""Largest presence state (name, colour, cursor, whiteboard pointer and
+        selection) of one participant; a bigger one closes the connection (1009).""",
+    ).tag(config=True)
+
+    room_awareness_per_second = Float(
+        40.0,
+        help="""Presence messages one connection may send per second on average (a
+        browser sends at most about 25: whiteboard pointer and editor cursor); messages
+        over the rate are dropped, not relayed.""",
+    ).tag(config=True)
+
+    room_awareness_burst = Int(
+        80,
+        min=1,
+        help="Presence messages one connection may send at once above its rate.",
     ).tag(config=True)
 
     room_own_frames = Bool(
         True,
-        help="""Read and write the websocket frames of room connections with
-        DevInterview's own frame layer once tornado has done the upgrade (about half the
-        server's CPU per update at hundreds of interviews, docs/performance.md). False
-        leaves them to tornado, as do connections that Jupyter serves over TLS itself.""",
+        help="""Take room connections' sockets out of tornado once it has done the upgrade
+        (about half the server's CPU per update at hundreds of interviews,
+        docs/performance.md). False keeps them in tornado's stream, as connections that
+        Jupyter serves over TLS itself always are; the same frame layer and rules apply.""",
     ).tag(config=True)
 
     room_idle_seconds = Float(
@@ -190,6 +272,9 @@ class DevInterviewApp(ExtensionApp):
 
     database: Database
     rooms: RoomManager
+    send_budget: SendBudget
+    room_connections: ConnectionCounter
+    invite_failures: FailureLimiter
 
     def _configure_logging(self) -> None:
         # traitlets (re)configures logging whenever log_level or logging_config changes,
@@ -267,6 +352,11 @@ class DevInterviewApp(ExtensionApp):
 
     def initialize_settings(self) -> None:
         self.database = self.create_database()
+        self.invite_failures = FailureLimiter(
+            self.invite_failures_per_minute,
+            window_seconds=60.0,
+            max_addresses=self.invite_failure_addresses,
+        )
         writer = UpdateWriter(
             self.database, log=self.log, interval=self.room_flush_interval_ms / 1000.0
         )
@@ -276,7 +366,16 @@ class DevInterviewApp(ExtensionApp):
             log=self.log,
             idle_seconds=self.room_idle_seconds,
             snapshot_every=self.room_snapshot_every,
+            limits=RoomLimits(
+                max_document_bytes=self.room_max_document_bytes,
+                max_pending_bytes=self.room_max_pending_bytes,
+                max_awareness_state_bytes=self.room_max_awareness_state_bytes,
+                awareness_per_second=self.room_awareness_per_second,
+                awareness_burst=self.room_awareness_burst,
+            ),
         )
+        self.send_budget = SendBudget(self.room_send_budget_bytes)
+        self.room_connections = ConnectionCounter()
         self.log.info("DevInterview uses database %s", redact_url(self.database.url))
         assert self.serverapp is not None
         page_config = self.serverapp.web_app.settings.setdefault("page_config_data", {})

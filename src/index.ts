@@ -20,3 +20,6 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
 ];
 
 export default plugins;
+
+export * from './tokens';
+export { InterviewDocument } from './model/document';

@@ -6,6 +6,7 @@ import asyncio
 import base64
 import os
 import socket
+import ssl
 import struct
 from urllib.parse import urlsplit
 
@@ -39,18 +40,83 @@ def client_frame(
 
 
 class RawSocket:
-    def __init__(self, sock: socket.socket) -> None:
+    """A bare TCP socket, with TLS done in memory (``tls``) so that ``sock`` stays the
+    plain socket, which tests may shut down or tune like any other."""
+
+    def __init__(self, sock: socket.socket, tls: ssl.SSLObject | None = None) -> None:
         self.sock = sock
         self.loop = asyncio.get_running_loop()
         self.buffer = b""
+        self.tls = tls
+        self._incoming = ssl.MemoryBIO()
+        self._outgoing = ssl.MemoryBIO()
+
+    @classmethod
+    async def connect(
+        cls, host: str, port: int, *, tls: bool = False, receive_buffer: int | None = None
+    ) -> RawSocket:
+        loop = asyncio.get_running_loop()
+        sock = socket.socket()
+        if receive_buffer is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        sock.setblocking(False)
+        await loop.sock_connect(sock, (host, port))
+        raw = cls(sock)
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE  # the test server's certificate is its own
+            raw.tls = context.wrap_bio(raw._incoming, raw._outgoing)
+            while True:
+                try:
+                    raw.tls.do_handshake()
+                    break
+                except ssl.SSLWantReadError:
+                    await raw._flush_tls()
+                    assert await raw._receive_tls(), "connection closed during TLS handshake"
+            await raw._flush_tls()
+        return raw
+
+    async def _flush_tls(self) -> None:
+        data = self._outgoing.read()
+        if data:
+            await self.loop.sock_sendall(self.sock, data)
+
+    async def _receive_tls(self) -> bool:
+        chunk = await self.loop.sock_recv(self.sock, 65536)
+        if not chunk:
+            self._incoming.write_eof()
+            return False
+        self._incoming.write(chunk)
+        return True
 
     async def send(self, data: bytes) -> None:
-        await self.loop.sock_sendall(self.sock, data)
+        if self.tls is None:
+            await self.loop.sock_sendall(self.sock, data)
+            return
+        view = memoryview(data)
+        while view:  # in records, each sent before the next is made (like a socket)
+            written = self.tls.write(view[:16384])
+            view = view[written:]
+            await self._flush_tls()
+
+    async def _recv(self) -> bytes:
+        """What the server sent next (decrypted); b"" once it has ended the connection."""
+        if self.tls is None:
+            return await self.loop.sock_recv(self.sock, 65536)
+        while True:
+            try:
+                return self.tls.read(65536)
+            except ssl.SSLWantReadError:
+                if not await self._receive_tls():
+                    return b""
+            except ssl.SSLError:  # the server ended the connection without close_notify
+                return b""
 
     async def _fill(self, size: int) -> bool:
         while len(self.buffer) < size:
             try:
-                chunk = await self.loop.sock_recv(self.sock, 65536)
+                chunk = await self._recv()
             except ConnectionResetError:  # the server aborted: that is an end too
                 return False
             if not chunk:
@@ -110,14 +176,16 @@ async def raw_upgrade(
     first: bytes = b"",
     receive_buffer: int | None = None,
 ) -> RawSocket:
-    """Upgrade a bare socket; ``first`` is sent in the same write as the request."""
-    loop = asyncio.get_running_loop()
+    """Upgrade a bare socket (over TLS for wss://); ``first`` is sent in the same write as
+    the request."""
     parsed = urlsplit(url)
-    sock = socket.socket()
-    if receive_buffer is not None:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
-    sock.setblocking(False)
-    await loop.sock_connect(sock, (parsed.hostname, parsed.port))
+    assert parsed.hostname is not None and parsed.port is not None
+    ws = await RawSocket.connect(
+        parsed.hostname,
+        parsed.port,
+        tls=parsed.scheme == "wss",
+        receive_buffer=receive_buffer,
+    )
     target = parsed.path + (f"?{parsed.query}" if parsed.query else "")
     lines = [
         f"GET {target} HTTP/1.1",
@@ -128,11 +196,9 @@ async def raw_upgrade(
         "Sec-WebSocket-Version: 13",
         *(f"{k}: {v}" for k, v in headers.items()),
     ]
-    await loop.sock_sendall(sock, ("\r\n".join(lines) + "\r\n\r\n").encode() + first)
-    reply = b""
-    while b"\r\n\r\n" not in reply:
-        chunk = await loop.sock_recv(sock, 1)
-        assert chunk, f"connection closed during the upgrade: {reply!r}"
-        reply += chunk
+    await ws.send(("\r\n".join(lines) + "\r\n\r\n").encode() + first)
+    while b"\r\n\r\n" not in ws.buffer:
+        assert await ws._fill(len(ws.buffer) + 1), f"closed during the upgrade: {ws.buffer!r}"
+    reply, ws.buffer = ws.buffer.split(b"\r\n\r\n", 1)
     assert reply.startswith(b"HTTP/1.1 101"), reply
-    return RawSocket(sock)
+    return ws

@@ -1,7 +1,10 @@
 """The frame layer of room connections (rooms/websocket.py), byte by byte over real sockets.
 
 A well-behaved client never sends most of these frames, so the client here is a bare
-socket (tests/rawws.py). test_rooms.py covers the rooms themselves on both frame layers.
+socket (tests/rawws.py). Every test runs on each way a connection's frames reach that
+layer (``frame_path``): the socket taken from tornado (plain TCP), and tornado's own
+stream, over plain TCP (``room_own_frames = False``) and over TLS. The rules are the same
+on all three. test_rooms.py covers the rooms themselves.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ from typing import Any
 import pytest
 from pycrdt import Doc, Text, create_update_message, write_var_uint
 from tornado.httpserver import HTTPServer
+from tornado.iostream import IOStream
 from tornado.testing import bind_unused_port
 
 from devinterview_jupyter.rooms import handler, websocket
+from devinterview_jupyter.rooms.stream_transport import serve_on_stream
 from tests.helpers import create_session
 from tests.rawws import (
     BINARY,
@@ -45,23 +50,40 @@ STEP1 = b"\x00\x00" + write_var_uint(1) + b"\x00"
 MAX_SEND_BUFFER = 512 * 1024  # above the largest document a test makes (100 kB)
 
 
+# own-socket: plain TCP, the socket leaves tornado after the upgrade (the default);
+# tornado-stream: plain TCP with room_own_frames = False, frames read from tornado's stream;
+# tls: Jupyter serving TLS itself, frames read from tornado's SSL stream.
+FRAME_PATHS = ["own-socket", "tornado-stream", "tls"]
+
+
+@pytest.fixture(params=FRAME_PATHS)
+def frame_path(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
-def devinterview_config() -> dict[str, Any]:
+def devinterview_config(frame_path: str) -> dict[str, Any]:
     return {
         "room_max_frame_bytes": MAX_FRAME,
         "room_max_send_buffer_bytes": MAX_SEND_BUFFER,
         "room_idle_seconds": 0.3,
-        "room_own_frames": True,
+        "room_own_frames": frame_path != "tornado-stream",
     }
 
 
 @pytest.fixture
-def new_room(api: Any, jp_http_port: int, jp_base_url: str) -> Any:
-    """Creates a session; gives its room's URL and an interviewer's headers."""
+def new_room(
+    api: Any, jp_http_port: int, jp_base_url: str, frame_path: str, request: pytest.FixtureRequest
+) -> Any:
+    """Creates a session; gives its room's URL (on the frame path's listener) and an
+    interviewer's headers."""
+    scheme, port = "ws", jp_http_port
+    if frame_path == "tls":
+        scheme, port = "wss", request.getfixturevalue("tls_port")
 
     async def create() -> tuple[str, dict[str, str]]:
         s = await create_session(api)
-        url = f"ws://127.0.0.1:{jp_http_port}{jp_base_url}devinterview/api/rooms/{s['id']}"
+        url = f"{scheme}://127.0.0.1:{port}{jp_base_url}devinterview/api/rooms/{s['id']}"
         return url, {"Authorization": f"token {api.server_token}"}
 
     return create
@@ -153,7 +175,15 @@ BROKEN_FRAMES = {
         1002,
     ),
     "one-byte close": (client_frame(CLOSE, b"\x03"), 1002),
+    # Codes a peer may not send (RFC 6455 §7.4): not echoed, refused.
     "close with a reserved code": (client_frame(CLOSE, struct.pack("!H", 1005)), 1002),
+    "close with code 999": (client_frame(CLOSE, struct.pack("!H", 999)), 1002),
+    "close with code 1015": (client_frame(CLOSE, struct.pack("!H", 1015)), 1002),
+    "close with code 5000": (client_frame(CLOSE, struct.pack("!H", 5000)), 1002),
+    "close with a reason that is not UTF-8": (
+        client_frame(CLOSE, struct.pack("!H", 1000) + b"\xff\xfe"),
+        1002,
+    ),
     "text": (client_frame(TEXT, b"hello"), 1003),
     # Only the header: the size alone closes it, nothing of a 1 TB payload is awaited.
     "huge declared length": (client_frame(BINARY, b"", declared=1 << 40), 1009),
@@ -285,11 +315,13 @@ def tls_port(jp_asyncio_loop: Any, jp_web_app: Any, tmp_path: Path) -> Iterator[
     server.stop()
 
 
-async def test_connections_over_tls_stay_with_tornado_and_share_the_room(
+@pytest.mark.parametrize("frame_path", ["own-socket"])
+async def test_connections_over_tls_share_the_room_on_the_same_frame_layer(
     api, new_room, tls_port, devinterview_app
 ):
-    """Jupyter serving TLS itself: the socket cannot leave tornado's SSL stream, so
-    tornado keeps its frames, beside plain connections on our frame layer."""
+    """Jupyter serving TLS itself: the socket cannot leave tornado's SSL stream, so our
+    frame layer reads and writes that stream, beside plain connections whose sockets it
+    took over; tornado's frame layer serves neither."""
     url, headers = await new_room()
     secure = f"wss://127.0.0.1:{tls_port}/" + url.split("/", 3)[3]
     async with (
@@ -301,8 +333,9 @@ async def test_connections_over_tls_stay_with_tornado_and_share_the_room(
         plain.get("source", type=Text).insert(0, "> ")
         await until(lambda: text(over_tls) == "> typed over TLS", what="and back")
         (room,) = devinterview_app.rooms.rooms.values()
-        kinds = sorted(type(peer).__name__ for peer in room.sync.peers)
-        assert kinds == ["RoomHandler", "RoomSocket"]
+        assert all(type(peer) is websocket.RoomSocket for peer in room.sync.peers)
+        transports = sorted(type(peer.transport).__name__ for peer in room.sync.peers)
+        assert transports == ["StreamTransport", "_SelectorSocketTransport"]
 
 
 async def test_a_ping_flood_that_never_reads_its_pongs_is_dropped(new_room):
@@ -318,6 +351,8 @@ async def test_a_ping_flood_that_never_reads_its_pongs_is_dropped(new_room):
         ws.close()
 
 
+# The socket changes hands only on the own-socket path.
+@pytest.mark.parametrize("frame_path", ["own-socket"])
 async def test_the_room_closes_with_its_code_even_during_the_handover(new_room, api, monkeypatch):
     """A session deleted while its connection changes hands still tells the client why
     (4404: do not reconnect), instead of cutting the connection."""
@@ -337,6 +372,7 @@ async def test_the_room_closes_with_its_code_even_during_the_handover(new_room, 
         ws.close()
 
 
+@pytest.mark.parametrize("frame_path", ["own-socket"])
 async def test_a_handover_that_fails_lets_go_of_the_room(new_room, devinterview_app, monkeypatch):
     async def broken_take_over(stream: Any) -> Any:
         raise OSError("the socket could not be handed over")
@@ -370,8 +406,9 @@ class RecordingOwner:
 
 
 @contextlib.asynccontextmanager
-async def socket_pair(**limits: Any) -> Any:
-    """A RoomSocket on one end of a real TCP connection, a bare socket on the other."""
+async def socket_pair(*, on_stream: bool = False, **limits: Any) -> Any:
+    """A RoomSocket on one end of a real TCP connection, a bare socket on the other; the
+    RoomSocket's end is an asyncio transport, or tornado's stream (``on_stream``)."""
     loop = asyncio.get_running_loop()
     listener = socket.create_server(("127.0.0.1", 0))
     client = socket.create_connection(listener.getsockname())
@@ -385,12 +422,19 @@ async def socket_pair(**limits: Any) -> Any:
         ping_interval=60.0,
         log=logging.getLogger("test"),
     )
-    await loop.connect_accepted_socket(lambda: peer, server_side)
+    served = None
+    if on_stream:
+        served = asyncio.ensure_future(serve_on_stream(IOStream(server_side), peer))
+        await until(lambda: peer.transport is not None, what="serving")
+    else:
+        await loop.connect_accepted_socket(lambda: peer, server_side)
     try:
         yield peer, RawSocket(client)
     finally:
         peer.abort()
         client.close()
+        if served is not None:
+            await asyncio.wait_for(served, CLOSE_WAIT)
 
 
 async def test_nothing_is_written_between_an_abort_and_connection_lost(caplog):
@@ -403,9 +447,10 @@ async def test_nothing_is_written_between_an_abort_and_connection_lost(caplog):
     assert not [r for r in caplog.records if "socket.send()" in r.getMessage()]
 
 
-async def test_a_peer_that_closes_without_reading_its_backlog_is_let_go(monkeypatch):
+@pytest.mark.parametrize("on_stream", [False, True], ids=["own-socket", "tornado-stream"])
+async def test_a_peer_that_closes_without_reading_its_backlog_is_let_go(monkeypatch, on_stream):
     monkeypatch.setattr(websocket, "CLOSE_TIMEOUT_SECONDS", 0.3)
-    async with socket_pair() as (peer, client):
+    async with socket_pair(on_stream=on_stream) as (peer, client):
         client.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         for _ in range(200):  # 12 MB queued: more than the kernel takes
             peer.deliver(bytes(60_000))
@@ -413,3 +458,23 @@ async def test_a_peer_that_closes_without_reading_its_backlog_is_let_go(monkeypa
         # Not held until the backlog drains (never) or the next keepalive (a minute).
         await asyncio.wait_for(peer.closed, CLOSE_WAIT)
         assert peer.owner.lost
+
+
+@pytest.mark.parametrize("on_stream", [False, True], ids=["own-socket", "tornado-stream"])
+async def test_a_peer_that_closes_while_reading_gets_its_backlog_before_the_close(
+    monkeypatch, on_stream
+):
+    """The answer to a close goes out after what was queued before it, and the connection
+    ends once all of it is written: here more than the kernel's buffers hold."""
+    monkeypatch.setattr(websocket, "CLOSE_TIMEOUT_SECONDS", 60.0)  # not what ends it here
+    async with socket_pair(on_stream=on_stream) as (peer, client):
+        for i in range(500):  # 30 MB queued, unread
+            peer.deliver(i.to_bytes(4, "big") + bytes(60_000))
+        await client.send(client_frame(CLOSE, struct.pack("!H", 1000)))
+        received = []
+        while (frame := await client.read_frame()) is not None and frame[0] == BINARY:
+            received.append(int.from_bytes(frame[1][:4], "big"))
+        assert received == list(range(500))
+        assert frame == (CLOSE, struct.pack("!H", 1000))
+        assert await client.ended(timeout=CLOSE_WAIT)
+        await asyncio.wait_for(peer.closed, CLOSE_WAIT)

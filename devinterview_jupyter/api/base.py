@@ -27,6 +27,8 @@ from ..auth import (
 )
 from ..db.engine import Database, DatabaseUnavailable
 from ..errors import ApiError, bad_request, not_found
+from ..scrub import ScrubbedRequestLog
+from .ratelimit import Verdict, client_key
 from .serialize import dumps
 from .validation import parse_json, validate
 
@@ -56,7 +58,7 @@ else:
     _HandlerBase = object
 
 
-class DevInterviewMixin(_HandlerBase):
+class DevInterviewMixin(ScrubbedRequestLog, _HandlerBase):
     """What every DevInterview handler shares, HTTP or websocket."""
 
     auth_resource = RESOURCE_API
@@ -82,6 +84,8 @@ class DevInterviewMixin(_HandlerBase):
             body = {"message": exc.message}
             if exc.error_reason:
                 body["reason"] = exc.error_reason
+            if exc.retry_after:
+                self.set_header("Retry-After", str(exc.retry_after))
         elif isinstance(exc, web.HTTPError):
             body = {"message": exc.log_message or responses.get(status_code, "error")}
         else:
@@ -94,7 +98,46 @@ class DevInterviewMixin(_HandlerBase):
         if isinstance(value, DatabaseUnavailable):
             # Engine already logged the outage once; no traceback per request.
             return
+        if self._quiet and isinstance(value, ApiError):
+            return  # a failed invite check past the first of its window: counted instead
         super().log_exception(typ, value, tb)
+
+    def _log(self) -> None:
+        # The request's access-log line (Jupyter's log_request).
+        if not self._quiet:
+            super()._log()
+
+    # -- failed invite checks (api/ratelimit.py) -----------------------------------------
+
+    _quiet = False  # this request is a failure that is counted, not logged
+
+    def check_failure_limit(self) -> None:
+        """Answer 429, before any token lookup, to an address past its failed checks."""
+        if self.current_user is not None:
+            return  # an interviewer: authenticated by Jupyter, never guessing
+        limiter = self.devinterview.invite_failures
+        key = client_key(self.request.remote_ip)
+        wait = limiter.retry_after(key)
+        if wait is not None:
+            self._note(limiter.refused(key))
+            raise ApiError(
+                429,
+                f"too many failed attempts from this address; try again in {wait} s",
+                "rate_limited",
+                retry_after=wait,
+            )
+
+    def invite_failure(self, error: ApiError) -> ApiError:
+        """Count ``error`` (no valid invite presented) against the client's address."""
+        if self.current_user is None:
+            key = client_key(self.request.remote_ip)
+            self._note(self.devinterview.invite_failures.failed(key))
+        return error
+
+    def _note(self, verdict: Verdict) -> None:
+        self._quiet = not verdict.log_request
+        for line in verdict.notes:
+            self.log.warning("%s", line)
 
     # -- input --------------------------------------------------------------------------
 
@@ -163,14 +206,15 @@ class DevInterviewMixin(_HandlerBase):
             if not allowed:
                 raise ApiError(403, "not authorised for this resource", "forbidden")
             return interviewer
+        self.check_failure_limit()
         token = self.candidate_token() or fallback_token
         if not token:
-            raise ApiError(401, "authentication required", "unauthenticated")
+            raise self.invite_failure(ApiError(401, "authentication required", "unauthenticated"))
         async with self.database.session() as db:
             try:
                 invite, session = await resolve_invite(db, token)
             except InviteRejected as e:
-                raise ApiError(401, e.message, e.reason) from e
+                raise self.invite_failure(ApiError(401, e.message, e.reason)) from e
             return candidate_from(invite, session)
 
 

@@ -22,12 +22,17 @@ class JoinHandler(DevInterviewHandler):
     # Candidates have no Jupyter identity, even on servers that refuse anonymous access.
     @allow_unauthenticated
     async def post(self) -> None:
-        data = self.body_json("JoinRequest")
+        self.check_failure_limit()
+        try:
+            data = self.body_json("JoinRequest")
+        except ApiError as e:  # a malformed body: no valid invite either
+            self.invite_failure(e)
+            raise
         async with self.database.session() as db:
             try:
                 invite, session = await ops.join(db, data["token"])
             except InviteRejected as e:
-                raise ApiError(401, e.message, e.reason) from e
+                raise self.invite_failure(ApiError(401, e.message, e.reason)) from e
             if session.status == "terminated":
                 raise ApiError(410, "this interview has ended", "ended")
             body = {"session": candidate_session_json(session), "role": invite.role}

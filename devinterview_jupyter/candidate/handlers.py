@@ -11,6 +11,8 @@ from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
 
+from ..scrub import ScrubbedRequestLog
+
 # Where the site keeps the labextensions (our code, Pyodide).
 _EXTENSIONS = "extensions/"
 # The site's configuration, where the served site gets the server's settings.
@@ -20,7 +22,7 @@ _LITE_CONFIG = "jupyter-lite.json"
 _HASHED = re.compile(r"\.[0-9a-f]{7,}\.(?:js|css|wasm|woff2?|ttf|svg|png|json)$")
 
 
-class CandidateSiteHandler(JupyterHandler, web.StaticFileHandler):
+class CandidateSiteHandler(ScrubbedRequestLog, JupyterHandler, web.StaticFileHandler):
     """The JupyterLite candidate page. Public: it holds no data and no credential; the
     invite token in the link is what gets a candidate into an interview."""
 
@@ -97,7 +99,7 @@ class CandidateSiteHandler(JupyterHandler, web.StaticFileHandler):
         self.finish(f"{status_code}: not found on the interview page\n")
 
 
-class CandidateRedirectHandler(JupyterHandler):
+class CandidateRedirectHandler(ScrubbedRequestLog, JupyterHandler):
     """`{base_url}devinterview/candidate` → `…/candidate/` (the fragment is kept by the
     browser)."""
 

@@ -1,12 +1,7 @@
-"""The shape of an interview document and the parts of it the server owns.
+"""The parts of an interview document the server owns, and the shared timer.
 
-One Y.Doc per session:
-- ``source``: Y.Text, the code (the name @jupyter/ydoc's YFile uses, so JupyterLab's
-  editor binding works unchanged);
-- ``meta``: Y.Map, ``language`` and ``status`` (owned by the server);
-- ``timer``: Y.Map, see ``TimerState`` (owned by the server);
-- ``whiteboard``: Y.Array of ``{key, val}`` tldraw records (a y-utility YKeyValue);
-- ``runs``: Y.Array of run results.
+The document's roots are in ``ydoc.py`` (``InterviewDocument``), what a client may write
+into them in ``schema.py``.
 
 "Owned by the server" means any other writer is overwritten: the server keeps the true
 values and writes them back whenever the map differs from them.
@@ -19,23 +14,14 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from pycrdt import Array, Doc, Map, Text
+from pycrdt import Doc, Map
 
-SOURCE = "source"
-META = "meta"
-TIMER = "timer"
-WHITEBOARD = "whiteboard"
-RUNS = "runs"
+from .ydoc import META, TIMER, InterviewDocument
 
 
 def new_document() -> Doc[Any]:
-    doc: Doc[Any] = Doc()
-    doc[SOURCE] = Text()
-    doc[META] = Map()
-    doc[TIMER] = Map()
-    doc[WHITEBOARD] = Array()
-    doc[RUNS] = Array()
-    return doc
+    """An empty interview document, every root in place with its type."""
+    return InterviewDocument().ydoc
 
 
 def server_now_ms() -> float:

@@ -9,9 +9,12 @@ interview is over.
 from __future__ import annotations
 
 import asyncio
+import functools
+import time
 import uuid
 from asyncio import Future
 from collections.abc import Awaitable
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
@@ -26,7 +29,8 @@ from ..auth import RESOURCE_ROOMS, Candidate
 from ..errors import ApiError
 from .manager import Room
 from .protocol import MalformedFrame, parse_frame
-from .sync import Peer
+from .stream_transport import serve_on_stream
+from .sync import Participant, Peer
 from .websocket import RoomSocket, can_take_over, take_over
 
 ROOM_PING_INTERVAL = 30.0  # seconds; a peer silent for a whole interval after a ping is gone
@@ -38,6 +42,11 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
     room: Room | None = None
     role: str = ""
     invite_id: uuid.UUID | None = None
+    participant: Participant | None = None
+    _expires_at: datetime | None = None
+    _expiry: asyncio.TimerHandle | None = None
+    _counted = False  # holds one of its credential's connections
+    _queued = 0  # bytes handed to tornado and not yet written (tornado's frame layer)
     _left = False
     _opened = False
     _own_frames = False
@@ -54,17 +63,28 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
         if origin is not None and not self.check_origin(origin):
             raise ApiError(403, f"websocket origin {origin} is not allowed", "origin")
         self.role = await self._authenticate(sid)
-        self.room = await self.devinterview.rooms.acquire(sid, self)
-        self._own_frames = (
-            self.devinterview.room_own_frames
-            and self.get_compression_options() is None  # our frame layer has no deflate
-            and can_take_over(getattr(self.request.connection, "stream", None))
+        settings = self.devinterview
+        assert self.participant is not None
+        limit = (
+            settings.room_max_connections_per_invite
+            if self.role == "candidate"
+            else settings.room_max_connections_per_user
         )
+        settings.room_connections.acquire(self.participant.key, limit)
+        self._counted = True
+        try:
+            self.room = await settings.rooms.acquire(sid, self)
+        except BaseException:
+            self._uncount()
+            raise
+        # Our frame layer, on the socket or on tornado's stream; it has no deflate.
+        self._own_frames = self.get_compression_options() is None
         try:
             await super().get(session_id, *args, **kwargs)
         finally:
             if not self._opened:  # the upgrade did not happen; otherwise _leave releases
                 self.devinterview.rooms.release(self.room, self)
+                self._uncount()
 
     async def _authenticate(self, session_id: uuid.UUID) -> str:
         caller = await self.caller(
@@ -74,8 +94,18 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
             if caller.session_id != session_id:
                 raise ApiError(403, "this invite is for another interview", "forbidden")
             self.invite_id = caller.invite_id
+            self._expires_at = caller.expires_at
+            self.participant = Participant(
+                f"invite:{caller.invite_id}", caller.name or "Candidate", "candidate"
+            )
             return "candidate"
         await self.require_session_role(session_id)
+        user = self.current_user
+        self.participant = Participant(
+            f"user:{caller.name}",
+            getattr(user, "display_name", None) or caller.name or "Interviewer",
+            "interviewer",
+        )
         return "interviewer"
 
     def check_origin(self, origin_to_satisfy_tornado: str = "") -> bool:
@@ -101,6 +131,12 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
     def open(self, *args: Any, **kwargs: Any) -> Awaitable[None] | None:
         assert self.room is not None
         self._opened = True
+        if self._expires_at is not None:
+            # An invite that expires while its connection is open ends it, as revocation does.
+            left = self._expires_at.timestamp() - time.time()
+            self._expiry = asyncio.get_running_loop().call_later(
+                max(0.0, left), self.close_room, 4401, "invite expired"
+            )
         if self._own_frames:
             # Tornado awaits this before reading any frame: it reads none, the socket is ours.
             return self._serve_own_frames()
@@ -111,17 +147,19 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
         if stream is not None:
             stream.max_write_buffer_size = self.devinterview.room_max_send_buffer_bytes
         self._peer = self
-        self.room.sync.join(self)
+        self.room.sync.join(self, self.participant)
         return None
 
     async def _serve_own_frames(self) -> None:
         stream = self._stream()
         assert stream is not None
         try:
-            try:
-                sock, buffered = await take_over(stream)
-            except StreamClosedError:
-                return  # gone during the handover
+            sock, buffered = None, b""
+            if self.devinterview.room_own_frames and can_take_over(stream):
+                try:
+                    sock, buffered = await take_over(stream)
+                except StreamClosedError:
+                    return  # gone during the handover
             settings = self.devinterview
             peer = RoomSocket(
                 self,
@@ -130,7 +168,11 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
                 ping_interval=ROOM_PING_INTERVAL,
                 log=self.log,
                 buffered=buffered,
+                send_budget=settings.send_budget,
             )
+            if sock is None:  # TLS, or room_own_frames = False: the socket stays in tornado
+                await serve_on_stream(stream, peer)
+                return
             try:
                 await asyncio.get_running_loop().connect_accepted_socket(lambda: peer, sock)
             except BaseException:
@@ -155,7 +197,7 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
                 peer.abort()
             return
         self._peer = peer
-        self.room.sync.join(peer)
+        self.room.sync.join(peer, self.participant)
 
     def socket_message(self, message: bytes) -> None:
         self._receive(message)
@@ -215,7 +257,12 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
             if stream is not None:
                 stream.close()
             return
-        sent.add_done_callback(_consume)
+        size = len(message)
+        self._queued += size
+        sent.add_done_callback(functools.partial(self._written, size))
+        budget = self.devinterview.send_budget
+        if self._queued >= budget.threshold:
+            budget.note(self, self._queued)
 
     def reject(self, code: int, reason: str) -> None:
         self.close_room(code, reason)
@@ -241,9 +288,35 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
         if self._left or self.room is None:
             return
         self._left = True
+        if self._expiry is not None:
+            self._expiry.cancel()
         if self._peer is not None:
             self.room.sync.leave(self._peer)
+            self.devinterview.send_budget.forget(self._peer)
         self.devinterview.rooms.release(self.room, self)
+        self._uncount()
+
+    def _uncount(self) -> None:
+        if self._counted and self.participant is not None:
+            self._counted = False
+            self.devinterview.room_connections.release(self.participant.key)
+
+    # -- the send budget, on tornado's frame layer -------------------------------------
+
+    def queued_bytes(self) -> int:
+        return self._queued
+
+    def shed(self, code: int, reason: str) -> None:
+        # A close frame would only queue behind the backlog it is meant to free.
+        self.log.warning("DevInterview: dropping a room connection: %s", reason)
+        self._leave()
+        stream = self._stream()
+        if stream is not None:
+            stream.close()
+
+    def _written(self, size: int, sent: Future[None]) -> None:
+        self._queued -= size
+        _consume(sent)
 
 
 def _consume(sent: Future[None]) -> None:

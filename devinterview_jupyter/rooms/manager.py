@@ -13,9 +13,11 @@ from pycrdt import Map
 from .. import sessions as ops
 from ..db.engine import Database
 from ..db.models import InterviewSession
-from .document import TIMER, OwnedMaps, TimerState, new_document, server_now_ms
+from .budget import RoomLimits
+from .document import OwnedMaps, TimerState, new_document, server_now_ms
 from .store import SQLYStore, UpdateWriter
 from .sync import RoomSync
+from .ydoc import TIMER
 
 
 @dataclass(eq=False)
@@ -46,7 +48,9 @@ class RoomManager:
         log: logging.Logger,
         idle_seconds: float = 60.0,
         snapshot_every: int = 500,
+        limits: RoomLimits | None = None,
     ) -> None:
+        self.limits = limits or RoomLimits()
         self.database = database
         self.writer = writer
         self.log = log
@@ -100,7 +104,7 @@ class RoomManager:
             timer = timer.pause(ended_at.timestamp() * 1000.0)
 
         # Observed from here on: the server's own writes below are stored and sent too.
-        sync = RoomSync(doc, store, self.log)
+        sync = RoomSync(doc, store, self.log, self.limits)
         owned = OwnedMaps(doc, meta, timer)
         owned.attach()
         room = Room(session_id, sync, store, owned, read_only=meta["status"] == "terminated")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
-from pycrdt import write_message
+from pycrdt import write_message, write_var_uint
 
 
 class MessageType(IntEnum):
@@ -24,8 +25,8 @@ class SyncType(IntEnum):
 
 MAX_CLIENT_ID = 2**32 - 1
 MAX_CLOCK = 2**53 - 1
-# A cursor, a name and a colour take a few hundred bytes; anything near this is abuse.
-MAX_AWARENESS_STATE = 32 * 1024
+# One tab sends its own entry; the room's limit per connection is far lower (sync.py).
+MAX_AWARENESS_ENTRIES = 64
 
 
 class MalformedFrame(ValueError):
@@ -113,10 +114,40 @@ def parse_frame(data: bytes) -> Frame:
     raise MalformedFrame("auth messages are not accepted from clients")
 
 
+@dataclass(frozen=True)
+class PresenceEntry:
+    """One client's state in an awareness message (None: the client left)."""
+
+    client_id: int
+    clock: int
+    state: Any
+
+
+def read_awareness(payload: bytes) -> list[PresenceEntry]:
+    """The entries of an awareness message (the frame was checked by ``parse_frame``)."""
+    reader = _Reader(payload)
+    entries = []
+    for _ in range(reader.var_uint()):
+        client_id = reader.var_uint()
+        clock = reader.var_uint()
+        entries.append(PresenceEntry(client_id, clock, json.loads(reader.var_string())))
+    return entries
+
+
+def write_awareness(entries: list[tuple[int, int, str]]) -> bytes:
+    """An awareness message's payload: (client id, clock, state as JSON) entries."""
+    parts = [write_var_uint(len(entries))]
+    for client_id, clock, state in entries:
+        parts.append(write_var_uint(client_id))
+        parts.append(write_var_uint(clock))
+        parts.append(write_message(state.encode("utf-8")))
+    return b"".join(parts)
+
+
 def _check_awareness(payload: bytes) -> None:
     reader = _Reader(payload)
     count = reader.var_uint()
-    if count > 10_000:
+    if count > MAX_AWARENESS_ENTRIES:
         raise MalformedFrame("too many awareness entries")
     for _ in range(count):
         client_id = reader.var_uint()
@@ -126,10 +157,8 @@ def _check_awareness(payload: bytes) -> None:
         if client_id > MAX_CLIENT_ID or clock > MAX_CLOCK:
             raise MalformedFrame("awareness client id or clock out of range")
         state = reader.var_string()
-        if len(state) > MAX_AWARENESS_STATE:
-            raise MalformedFrame("awareness state too large")
         try:
             json.loads(state)
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:
             raise MalformedFrame("awareness state is not JSON") from e
     reader.done()

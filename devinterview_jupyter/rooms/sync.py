@@ -7,22 +7,66 @@ per-message tasks of pycrdt-websocket's YRoom (one per client per update) were t
 share of the server's CPU and put ~150 ms on the p99 (docs/performance.md).
 
 What the handler has already done: authentication, origin check, parsing the frame
-strictly (``protocol.parse_frame``) and the read-only policy.
+strictly (``protocol.parse_frame``) and the read-only policy. What is done here, because it
+needs the room: every update passes the document guard (``guard.py``) before it is applied,
+stored or relayed; presence is owned (a connection only speaks for the awareness ids it
+introduced, under the name and role the server knows it by) and rate-limited.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pycrdt import Awareness, Doc, TransactionEvent, create_awareness_message
 
-from .protocol import Frame, MessageType, SyncType, sync_frame
+from .budget import RoomLimits, TokenBucket
+from .guard import DocumentGuard, Refused
+from .protocol import (
+    Frame,
+    MessageType,
+    SyncType,
+    read_awareness,
+    sync_frame,
+    write_awareness,
+)
 
 # The empty update ("no structs, no deletes") some clients send as step 2 of a fresh doc.
 _EMPTY_UPDATE = b"\x00\x00"
 # One tab announces one id per document; a few more allow for reconnects in flight.
 MAX_PRESENCE_PER_CONNECTION = 8
+# Far above what a browser tab reaches in a day of cursor moves, far below the 2^53 limit
+# whose overflow makes a browser's awareness decoder throw.
+MAX_PRESENCE_CLOCK = 2**31 - 1
+# Awareness ids remembered (with who introduced them) after their connection left.
+MAX_REMEMBERED_IDS = 1024
+_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#e377c2")
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Who a connection is, as the server knows it: this is what others are shown."""
+
+    key: str  # the credential: "user:<name>" or "invite:<id>"
+    name: str
+    role: str
+
+
+@dataclass
+class RoomStats:
+    presence_foreign: int = 0  # entries for an id another participant owns
+    presence_clock: int = 0  # entries with an out-of-range clock
+    presence_throttled: int = 0  # awareness messages over the rate
+    updates_refused: int = 0
+
+
+@dataclass(eq=False)
+class _Connection:
+    who: Participant
+    bucket: TokenBucket
+    ids: set[int] = field(default_factory=set)  # awareness ids it owns
 
 
 class Peer(Protocol):
@@ -43,11 +87,26 @@ class UpdateSink(Protocol):
 class RoomSync:
     """Serves one document to the connections of one room."""
 
-    def __init__(self, doc: Doc[Any], sink: UpdateSink, log: logging.Logger) -> None:
+    def __init__(
+        self,
+        doc: Doc[Any],
+        sink: UpdateSink,
+        log: logging.Logger,
+        limits: RoomLimits | None = None,
+    ) -> None:
         self.doc = doc
         self.sink = sink
         self.log = log
-        self.peers: dict[Peer, set[int]] = {}  # connection -> awareness ids it controls
+        self.limits = limits or RoomLimits()
+        self.guard = DocumentGuard(
+            doc,
+            max_document_bytes=self.limits.max_document_bytes,
+            max_pending_bytes=self.limits.max_pending_bytes,
+        )
+        self.stats = RoomStats()
+        self.peers: dict[Peer, _Connection] = {}
+        self.owners: dict[int, _Connection] = {}  # awareness id -> the live connection
+        self.introduced_by: dict[int, str] = {}  # awareness id -> credential, kept after
         # A fresh Awareness gives the server a local state; it is never sent to anyone.
         self.awareness = Awareness(doc)
         self._from: Peer | None = None
@@ -63,9 +122,12 @@ class RoomSync:
 
     # -- connections --------------------------------------------------------------------
 
-    def join(self, peer: Peer) -> None:
+    def join(self, peer: Peer, who: Participant | None = None) -> None:
         """Start syncing a new connection: our state vector, then who is here."""
-        self.peers[peer] = set()
+        who = who or Participant("anonymous", "Anonymous", "interviewer")
+        limits = self.limits
+        bucket = TokenBucket(limits.awareness_per_second, limits.awareness_burst)
+        self.peers[peer] = _Connection(who, bucket)
         peer.deliver(sync_frame(SyncType.STEP1, self.doc.get_state()))
         present = self._present()
         if present:
@@ -74,13 +136,15 @@ class RoomSync:
 
     def leave(self, peer: Peer) -> None:
         """Forget a connection and tell the others its cursors are gone."""
-        controlled = self.peers.pop(peer, None)
-        if not controlled:
+        conn = self.peers.pop(peer, None)
+        if conn is None or not conn.ids:
             return
         # A client that reconnected announces the same id on its new connection before
-        # the old one is noticed closing: that id is not gone.
-        still = set().union(*self.peers.values())
-        gone = [cid for cid in controlled if cid in self.awareness.states and cid not in still]
+        # the old one is noticed closing: that id is not gone, it has a new owner.
+        gone = [cid for cid in conn.ids if self.owners.get(cid) is conn]
+        for cid in gone:
+            del self.owners[cid]
+        gone = [cid for cid in gone if cid in self.awareness.states]
         if gone:
             self.awareness.remove_awareness_states(gone, peer)
             message = create_awareness_message(self.awareness.encode_awareness_update(gone))
@@ -108,12 +172,18 @@ class RoomSync:
             peer.deliver(create_awareness_message(self.awareness.encode_awareness_update(present)))
 
     def _apply(self, peer: Peer, update: bytes) -> None:
-        self._from, self._from_update = peer, update
         try:
-            self.doc.apply_update(update)
-        except Exception as e:  # pycrdt raises a bare exception for a broken update
-            self.log.info("DevInterview: closing a room connection: %s", e)
-            peer.reject(1007, "malformed update")
+            ready = self.guard.check(update)
+        except Refused as e:
+            self.stats.updates_refused += 1
+            self.log.info("DevInterview: closing a room connection: %s", e.reason)
+            peer.reject(e.code, e.reason)
+            return
+        self._from = peer
+        try:
+            for checked in ready:
+                self._from_update = checked
+                self.doc.apply_update(checked)
         finally:
             self._from, self._from_update = None, b""
 
@@ -122,6 +192,8 @@ class RoomSync:
         update: bytes = event.update
         if update == _EMPTY_UPDATE:
             return
+        if self._from is None:
+            self.guard.trusted(update)  # the server's own write
         # The sender has exactly what it sent; if the change carries more (its update
         # completed one that was waiting for a missing part), the sender needs it too.
         skip = self._from if update == self._from_update else None
@@ -129,19 +201,55 @@ class RoomSync:
         self.sink.record(update)
 
     def _awareness(self, peer: Peer, frame: Frame) -> None:
+        conn = self.peers[peer]
+        entries = []
+        for entry in read_awareness(frame.payload):
+            cid, state = entry.client_id, entry.state
+            owner = self.owners.get(cid)
+            introducer = self.introduced_by.get(cid, conn.who.key)
+            if (owner is not None and owner.who.key != conn.who.key) or (
+                owner is None and introducer != conn.who.key
+            ):
+                # Someone else's presence: never overwritten, whatever the clock says.
+                # (y-websocket clients echo every state they learn: only count attempts.)
+                known = self.awareness.meta.get(cid)
+                if known is None or entry.clock > known["clock"]:
+                    self.stats.presence_foreign += 1
+                continue
+            if entry.clock > MAX_PRESENCE_CLOCK:
+                self.stats.presence_clock += 1
+                continue
+            stamped = "null" if state is None else self._stamp(state, conn.who)
+            if stamped is None:
+                peer.reject(1007, "awareness state must be an object")
+                return
+            if len(stamped) > self.limits.max_awareness_state_bytes:
+                peer.reject(1009, "awareness state too large")
+                return
+            entries.append((cid, entry.clock, stamped))
+        if not entries:
+            return
+        if not conn.bucket.take():
+            self.stats.presence_throttled += 1
+            return
         self._presence_changes = None
-        self.awareness.apply_awareness_update(frame.payload, peer)
+        self.awareness.apply_awareness_update(write_awareness(entries), peer)
         changes, self._presence_changes = self._presence_changes, None
         if changes is None:
             # Nothing newer than what everyone has: y-websocket clients send back every
             # remote state they apply, and relaying those would multiply the traffic.
             return
-        controlled = self.peers[peer]
         # A connection owns the ids whose newer state it brought (not states it merely
         # passed on): they are removed for everyone when it leaves.
-        controlled.update(changes["added"], changes["updated"])
-        controlled.difference_update(changes["removed"])
-        if len(controlled) > MAX_PRESENCE_PER_CONNECTION:
+        for cid in (*changes["added"], *changes["updated"]):
+            self.owners[cid] = conn
+            conn.ids.add(cid)
+            self._remember(cid, conn.who.key)
+        for cid in changes["removed"]:
+            conn.ids.discard(cid)
+            if self.owners.get(cid) is conn:
+                del self.owners[cid]
+        if len(conn.ids) > MAX_PRESENCE_PER_CONNECTION:
             peer.reject(1008, "too many awareness clients")
             return
         changed = changes["added"] + changes["updated"] + changes["removed"]
@@ -150,6 +258,31 @@ class RoomSync:
         self._broadcast(
             create_awareness_message(self.awareness.encode_awareness_update(changed)), None
         )
+
+    @staticmethod
+    def _stamp(state: Any, who: Participant) -> str | None:
+        """The state as others see it: name and role are the server's, not the client's."""
+        if not isinstance(state, dict):
+            return None
+        user = state.get("user")
+        color = user.get("color") if isinstance(user, dict) else None
+        if not (isinstance(color, str) and _is_hex_colour(color)):
+            color = _PALETTE[sum(who.key.encode()) % len(_PALETTE)]
+        state["user"] = {"name": who.name, "color": color, "role": who.role}
+        board = state.get("whiteboard")
+        if isinstance(board, dict):
+            board["userName"] = who.name
+            board["color"] = color
+        return json.dumps(state, separators=(",", ":"), ensure_ascii=False)
+
+    def _remember(self, cid: int, key: str) -> None:
+        if cid not in self.introduced_by and len(self.introduced_by) >= MAX_REMEMBERED_IDS:
+            # Forget the oldest id nobody holds any more; a live one is never forgotten.
+            for old in self.introduced_by:
+                if old not in self.owners:
+                    del self.introduced_by[old]
+                    break
+        self.introduced_by[cid] = key
 
     def _on_presence(self, topic: str, event: tuple[dict[str, list[int]], Any]) -> None:
         if topic == "update":
@@ -163,3 +296,11 @@ class RoomSync:
         for other in list(self.peers):
             if other is not skip:
                 other.deliver(message)
+
+
+def _is_hex_colour(value: str) -> bool:
+    return (
+        len(value) == 7
+        and value[0] == "#"
+        and all(c in "0123456789abcdefABCDEF" for c in value[1:])
+    )

@@ -31,6 +31,8 @@ from typing import Protocol
 
 from tornado.iostream import IOStream
 
+from .budget import SendBudget
+
 CLOSE_NORMAL = 1000
 CLOSE_PROTOCOL_ERROR = 1002
 CLOSE_UNSUPPORTED = 1003
@@ -76,8 +78,10 @@ class RoomSocket(asyncio.Protocol):
         ping_interval: float,
         log: logging.Logger,
         buffered: bytes = b"",
+        send_budget: SendBudget | None = None,
     ) -> None:
         self.owner = owner
+        self.send_budget = send_budget or SendBudget(2**62)
         self.max_message_bytes = max_message_bytes
         self.max_send_buffer_bytes = max_send_buffer_bytes
         self.ping_interval = ping_interval
@@ -179,7 +183,23 @@ class RoomSocket(asyncio.Protocol):
             self.abort()
             return False
         transport.write(_encode(opcode, payload))
+        queued = transport.get_write_buffer_size()
+        if queued >= self.send_budget.threshold:
+            self.send_budget.note(self, queued)
         return True
+
+    def queued_bytes(self) -> int:
+        transport = self.transport
+        return 0 if transport is None else transport.get_write_buffer_size()
+
+    def shed(self, code: int, reason: str) -> None:
+        """Dropped to keep the server within its send budget (see budget.py)."""
+        self.log.warning("DevInterview: dropping a room connection: %s", reason)
+        transport = self.transport
+        if transport is not None and transport.get_write_buffer_size() < self.send_budget.threshold:
+            self.close(code, reason)  # still reading: it gets the code
+        else:
+            self.abort()  # a close frame could only wait behind the backlog it must free
 
     def reject(self, code: int, reason: str) -> None:
         self.close(code, reason)

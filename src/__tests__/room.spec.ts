@@ -10,11 +10,204 @@ import {
 } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 
+import { PageConfig } from '@jupyterlab/coreutils';
+
+import { closureMessage, connectionLabels } from '../interview/connection';
 import { ParticipantsList } from '../interview/participants';
-import { RoomConnection } from '../room/provider';
+import { InterviewDocument } from '../model/document';
+import { RoomConnection, appendsToken } from '../room/provider';
 import { FakeServer } from './fakeServer';
 
 const trans = nullTranslator.load('devinterview_jupyter');
+
+/**
+ * FAKE websocket: records the URL it was opened with; the test opens it,
+ * sends it frames and closes it with a code, as the server would.
+ */
+class FakeWebSocket {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSING = 2;
+  static readonly CLOSED = 3;
+  static instances: FakeWebSocket[] = [];
+
+  constructor(readonly url: string) {
+    FakeWebSocket.instances.push(this);
+  }
+
+  readyState = FakeWebSocket.CONNECTING;
+  binaryType = 'blob';
+  onopen: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: ArrayBuffer }) => void) | null = null;
+  onclose: ((event: { code: number; reason: string }) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+  sent: unknown[] = [];
+
+  send(data: unknown): void {
+    this.sent.push(data);
+  }
+
+  close(): void {
+    this.readyState = FakeWebSocket.CLOSED;
+  }
+
+  /**
+   * The server accepts and sends sync step 2 of an empty document.
+   */
+  openAndSync(): void {
+    this.readyState = FakeWebSocket.OPEN;
+    this.onopen?.({});
+    // messageSync (0), step 2 (1), the update of an empty doc ([0, 0]).
+    this.onmessage?.({ data: new Uint8Array([0, 1, 2, 0, 0]).buffer });
+  }
+
+  /**
+   * The server closes the connection with `code`.
+   */
+  serverClose(code: number): void {
+    this.readyState = FakeWebSocket.CLOSED;
+    this.onclose?.({ code, reason: '' });
+  }
+}
+
+function roomWith(overrides: Record<string, unknown>): RoomConnection {
+  return new RoomConnection({
+    sessionId: '6f1c2f4e-1b1a-4c55-9d0e-2d6f7d1b0a01',
+    serverSettings: new FakeServer().settings({
+      WebSocket: FakeWebSocket as unknown as typeof WebSocket,
+      ...overrides
+    }),
+    user: { name: 'Ada', color: '#123456', role: 'interviewer' }
+  });
+}
+
+describe('RoomConnection and the Jupyter token', () => {
+  beforeEach(() => {
+    FakeWebSocket.instances = [];
+  });
+
+  it('leaves the token out of a same-origin room URL', () => {
+    // The page is http://localhost/ (jsdom's location).
+    expect(window.location.origin).toBe('http://localhost');
+    const room = roomWith({
+      wsUrl: 'ws://localhost/user/alice/',
+      token: 'secret-server-token'
+    });
+    try {
+      const [socket] = FakeWebSocket.instances;
+      expect(socket.url).toBe(
+        'ws://localhost/user/alice/devinterview/api/rooms/6f1c2f4e-1b1a-4c55-9d0e-2d6f7d1b0a01'
+      );
+      expect(socket.url).not.toContain('secret-server-token');
+    } finally {
+      room.dispose();
+    }
+  });
+
+  it('appends the token to a cross-origin room URL', () => {
+    const room = roomWith({
+      wsUrl: 'wss://jupyter.example.org/user/alice/',
+      token: 'secret-server-token'
+    });
+    try {
+      const [socket] = FakeWebSocket.instances;
+      expect(socket.url).toBe(
+        'wss://jupyter.example.org/user/alice/devinterview/api/rooms/6f1c2f4e-1b1a-4c55-9d0e-2d6f7d1b0a01?token=secret-server-token'
+      );
+    } finally {
+      room.dispose();
+    }
+  });
+
+  it('follows the settings and the page config like @jupyterlab/services', () => {
+    const cross = { wsUrl: 'ws://other.test/', token: 't', appendToken: true };
+    const same = {
+      wsUrl: 'ws://localhost:9999/',
+      token: 't',
+      appendToken: true
+    };
+    expect(appendsToken(cross)).toBe(true);
+    expect(appendsToken(same)).toBe(false); // same host, another port
+    expect(appendsToken({ ...cross, appendToken: false })).toBe(false);
+    expect(appendsToken({ ...cross, token: '' })).toBe(false);
+    PageConfig.setOption('appendToken', 'true');
+    try {
+      expect(appendsToken(same)).toBe(true);
+    } finally {
+      PageConfig.setOption('appendToken', '');
+    }
+  });
+});
+
+describe('RoomConnection close codes', () => {
+  beforeEach(() => {
+    FakeWebSocket.instances = [];
+    jest.useFakeTimers();
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it.each([
+    [4401, 'expired'],
+    [4404, 'deleted'],
+    [4413, 'too-large'],
+    [4422, 'rejected']
+  ])('stops reconnecting after %i (%s)', (code, state) => {
+    const room = roomWith({});
+    try {
+      const [socket] = FakeWebSocket.instances;
+      socket.openAndSync();
+      expect(room.state).toBe('connected');
+      let changes = 0;
+      room.stateChanged.connect(() => changes++);
+      socket.serverClose(code);
+      expect(room.state).toBe(state);
+      expect(room.closure).toBe(state);
+      expect(changes).toBeGreaterThan(0);
+      jest.advanceTimersByTime(60_000);
+      expect(FakeWebSocket.instances).toHaveLength(1);
+      expect(room.state).toBe(state);
+    } finally {
+      room.dispose();
+    }
+  });
+
+  it('reconnects after 1013 (server busy) and shows reconnecting', () => {
+    const room = roomWith({});
+    try {
+      const [socket] = FakeWebSocket.instances;
+      socket.openAndSync();
+      expect(room.state).toBe('connected');
+      socket.serverClose(1013);
+      expect(room.closure).toBeNull();
+      expect(room.state).toBe('offline');
+      jest.advanceTimersByTime(1000);
+      expect(FakeWebSocket.instances).toHaveLength(2);
+      expect(room.state).toBe('reconnecting');
+      FakeWebSocket.instances[1].openAndSync();
+      expect(room.state).toBe('connected');
+    } finally {
+      room.dispose();
+    }
+  });
+
+  it('has a label and a message for every closure', () => {
+    const labels = connectionLabels(trans, 'Session deleted');
+    expect(labels.expired).toBe('Invite expired');
+    expect(closureMessage('expired', trans)).toBe(
+      'This invite has expired or was revoked.'
+    );
+    expect(closureMessage('too-large', trans)).toBe(
+      'The interview document has reached its size limit; your latest changes could not be saved. Reload the page.'
+    );
+    expect(closureMessage('rejected', trans)).toMatch(
+      /invalid.*Reload the page/
+    );
+    expect(closureMessage('deleted', trans)).toBe('This session was deleted.');
+  });
+});
 
 describe('RoomConnection without a server', () => {
   it('keeps local edits and flags them as unsynced while offline', () => {
@@ -40,6 +233,7 @@ describe('RoomConnection without a server', () => {
       });
       expect(room.meta).toBe(room.doc.getMap('meta'));
       expect(room.timer).toBe(room.doc.getMap('timer'));
+      expect(room.sharedModel).toBeInstanceOf(InterviewDocument);
     } finally {
       room.dispose();
     }

@@ -2,7 +2,12 @@
  * State mapping: the connection state shown, the languages' MIME types and
  * the participants' colours.
  */
-import { connectionState } from '../model/connection';
+import {
+  connectionState,
+  isClosed,
+  reconnectsAfter,
+  roomClosure
+} from '../model/connection';
 import { isLanguage, LANGUAGES, mimeTypeOf } from '../model/language';
 import { hexColor, interviewerUser } from '../interview/user';
 
@@ -60,6 +65,42 @@ describe('connectionState after the session was deleted', () => {
         deleted: true
       })
     ).toBe('deleted');
+  });
+});
+
+describe('close codes', () => {
+  it('maps the codes that end a room for good, and only those', () => {
+    expect(roomClosure(4401)).toBe('expired');
+    expect(roomClosure(4404)).toBe('deleted');
+    expect(roomClosure(4413)).toBe('too-large');
+    expect(roomClosure(4422)).toBe('rejected');
+    for (const code of [1000, 1001, 1006, 1007, 1009, 1013, 4400, 4403, null]) {
+      expect([code, roomClosure(code)]).toEqual([code, null]);
+    }
+  });
+
+  it('reconnects after other codes, except the permanent 44xx', () => {
+    for (const code of [1000, 1006, 1007, 1009, 1011, 1013, 4000, 4500]) {
+      expect([code, reconnectsAfter(code)]).toEqual([code, true]);
+    }
+    for (const code of [4400, 4401, 4403, 4404, 4413, 4422, 4499]) {
+      expect([code, reconnectsAfter(code)]).toEqual([code, false]);
+    }
+  });
+
+  it('shows a closure whatever the socket does', () => {
+    for (const closure of ['expired', 'too-large', 'rejected'] as const) {
+      const state = connectionState({
+        status: 'connected',
+        synced: true,
+        everSynced: true,
+        closure
+      });
+      expect(state).toBe(closure);
+      expect(isClosed(state)).toBe(true);
+    }
+    expect(isClosed('reconnecting')).toBe(false);
+    expect(isClosed('deleted')).toBe(true);
   });
 });
 

@@ -114,9 +114,9 @@ function draw(store: TLStore, record: TLRecord): void {
 
 function storedKeys(doc: Y.Doc): string[] {
   return doc
-    .getArray<{ key: string }>(WHITEBOARD_KEY)
+    .getArray<{ key: string } | null>(WHITEBOARD_KEY)
     .toArray()
-    .map(entry => entry.key);
+    .map(entry => entry?.key ?? '');
 }
 
 describe('WhiteboardBinding', () => {
@@ -298,5 +298,181 @@ describe('PresenceBinding', () => {
     relayAwareness(alice.awareness, bob.awareness);
     expect(bob.store.get(presenceId(bob.awareness.clientID))).toBeUndefined();
     expect(bob.store.get(presenceId(alice.awareness.clientID))).toBeDefined();
+  });
+
+  it('skips a malformed presence instead of breaking the board', () => {
+    const warn = jest
+      .spyOn(console, 'warn')
+      .mockImplementation(() => undefined);
+    try {
+      const alice = person('Alice', '#ff0000');
+      const bob = person('Bob', '#0000ff');
+      alice.frames.frame();
+      alice.awareness.setLocalStateField(PRESENCE_FIELD, {
+        ...alice.awareness.getLocalState()![PRESENCE_FIELD],
+        cursor: 'oops'
+      });
+      expect(() =>
+        relayAwareness(alice.awareness, bob.awareness)
+      ).not.toThrow();
+      expect(
+        bob.store.get(presenceId(alice.awareness.clientID))
+      ).toBeUndefined();
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
+describe('WhiteboardBinding with malformed records', () => {
+  let warn: jest.SpyInstance;
+
+  beforeEach(() => {
+    warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  });
+
+  afterEach(() => {
+    warn.mockRestore();
+  });
+
+  /**
+   * A geo (rectangle) shape with every prop tldraw 5 requires.
+   */
+  function geo(id: TLShapeId, x: unknown, extra: object = {}): any {
+    return {
+      ...(shape(id, 0) as any),
+      type: 'geo',
+      x,
+      props: {
+        w: 100,
+        h: 100,
+        geo: 'rectangle',
+        dash: 'draw',
+        growY: 0,
+        url: '',
+        scale: 1,
+        flipX: false,
+        flipY: false,
+        color: 'black',
+        labelColor: 'black',
+        fill: 'none',
+        size: 'm',
+        font: 'draw',
+        align: 'middle',
+        verticalAlign: 'middle',
+        richText: { type: 'doc', content: [{ type: 'paragraph' }] }
+      },
+      ...extra
+    };
+  }
+
+  const good = [createShapeId('good-group'), createShapeId('good-geo')];
+  const bad = {
+    oops: createShapeId('oops'),
+    otherId: createShapeId('other-id'),
+    notObject: createShapeId('not-object'),
+    badProp: createShapeId('bad-prop')
+  };
+
+  /**
+   * Raw entries as a hostile peer (or an old stored document) has them: two
+   * good records and, around them, everything a binding must survive.
+   */
+  function poison(doc: Y.Doc): number {
+    const entries: unknown[] = [
+      { key: good[0], val: shape(good[0], 1) },
+      { key: bad.oops, val: geo(bad.oops, 'oops') },
+      { key: bad.otherId, val: shape(createShapeId('elsewhere'), 2) },
+      { key: bad.notObject, val: 'not a record' },
+      null,
+      'junk',
+      {
+        key: bad.badProp,
+        val: geo(bad.badProp, 3, { props: { geo: 'blob' } })
+      },
+      // The local instance is not the room's to set.
+      {
+        key: 'instance:instance',
+        val: { id: 'instance:instance', typeName: 'instance' }
+      },
+      { key: 'nothing:1', val: { id: 'nothing:1', typeName: 'nothing' } },
+      { key: good[1], val: geo(good[1], 4) }
+    ];
+    doc.getArray(WHITEBOARD_KEY).push(entries);
+    return 6; // bad entries with a key (the keyless ones are not entries)
+  }
+
+  function expectOnlyGood(store: TLStore): void {
+    expect(store.get(good[0])).toMatchObject({ x: 1, type: 'group' });
+    expect(store.get(good[1])).toMatchObject({ x: 4, type: 'geo' });
+    for (const id of Object.values(bad)) {
+      expect(store.get(id)).toBeUndefined();
+    }
+    expect(store.get(createShapeId('elsewhere'))).toBeUndefined();
+  }
+
+  it('loads the good records of a stored room and skips the bad', () => {
+    const stored = new Y.Doc();
+    const badCount = poison(stored);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(stored));
+    const store = newStore();
+    const instanceBefore = store.get('instance:instance' as any);
+    const frames = manualFrames();
+    const binding = new WhiteboardBinding({
+      store,
+      doc,
+      schedule: frames.schedule
+    });
+    try {
+      expectOnlyGood(store);
+      expect(store.get('instance:instance' as any)).toBe(instanceBefore);
+      expect(warn).toHaveBeenCalledTimes(badCount);
+      // The board still works: a local drawing is written.
+      const id = createShapeId('after');
+      draw(store, shape(id, 9));
+      frames.frame();
+      expect(storedKeys(doc)).toContain(id);
+    } finally {
+      binding.dispose();
+    }
+  });
+
+  it('skips bad records arriving from a peer, and drops a record made bad', () => {
+    const a = participant();
+    const hostile = new Y.Doc();
+    connect(a.doc, hostile);
+    const instanceBefore = a.store.get('instance:instance' as any);
+
+    poison(hostile);
+    expectOnlyGood(a.store);
+    expect(a.store.get('instance:instance' as any)).toBe(instanceBefore);
+
+    // A good record updated to a bad value leaves the board.
+    hostile.transact(() => {
+      const array = hostile.getArray<any>(WHITEBOARD_KEY);
+      const index = array.toArray().findIndex(entry => entry?.key === good[1]);
+      array.delete(index, 1);
+      array.push([{ key: good[1], val: geo(good[1], 'oops') }]);
+    });
+    expect(a.store.get(good[1])).toBeUndefined();
+    expect(a.store.get(good[0])).toMatchObject({ x: 1 });
+
+    // Remote deletes of local-only records are ignored too.
+    hostile.transact(() => {
+      const array = hostile.getArray<any>(WHITEBOARD_KEY);
+      const index = array
+        .toArray()
+        .findIndex(entry => entry?.key === 'instance:instance');
+      array.delete(index, 1);
+    });
+    expect(a.store.get('instance:instance' as any)).toBe(instanceBefore);
+
+    // And the board still syncs.
+    const id = createShapeId('still-works');
+    draw(a.store, shape(id, 5));
+    a.frames.frame();
+    expect(storedKeys(hostile)).toContain(id);
   });
 });

@@ -581,6 +581,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many failed invite checks from this client address: no lookup was made (`reason`: `rate_limited`); `Retry-After` says in how many seconds to try again. */
+      429: {
+        headers: {
+          /** @description Seconds until this address may try again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description The database is unavailable. */
       503: {
         headers: {
@@ -1150,6 +1161,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description Too many failed invite checks from this client address: no lookup was made (`reason`: `rate_limited`); `Retry-After` says in how many seconds to try again. */
+      429: {
+        headers: {
+          /** @description Seconds until this address may try again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description The database is unavailable. */
       503: {
         headers: {
@@ -1182,6 +1204,17 @@ export interface operations {
       /** @description No valid credential. */
       401: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many failed invite checks from this client address: no lookup was made (`reason`: `rate_limited`); `Retry-After` says in how many seconds to try again. */
+      429: {
+        headers: {
+          /** @description Seconds until this address may try again. */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1267,6 +1300,17 @@ export interface operations {
       /** @description Not allowed. */
       403: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many failed invite checks from this client address: no lookup was made (`reason`: `rate_limited`); `Retry-After` says in how many seconds to try again. */
+      429: {
+        headers: {
+          /** @description Seconds until this address may try again. */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {

@@ -7,6 +7,8 @@ import { Signal } from '@lumino/signaling';
 import { Panel, SplitPanel, Widget } from '@lumino/widgets';
 
 import type { ISession, Language, TimerAction } from '../api/types';
+import { isClosed } from '../model/connection';
+import { readMeta } from '../model/document';
 import { mimeTypeOf } from '../model/language';
 import { ServerClock } from '../room/clock';
 import type { IRoomUser } from '../room/provider';
@@ -16,6 +18,7 @@ import type {
   IDevInterviewClient,
   IWhiteboardFactory
 } from '../tokens';
+import { closureMessage } from './connection';
 import { createInterviewEditor } from './editor';
 import { ParticipantsList } from './participants';
 import { RunPanel } from './runPanel';
@@ -167,25 +170,23 @@ export class InterviewPanel extends Panel {
    * The room's language (the session's until the room has synced).
    */
   get language(): Language {
-    const value = this.room.meta.get('language');
-    return (
-      typeof value === 'string' ? value : this._session.language
-    ) as Language;
+    return readMeta(this.room.meta).language ?? this._session.language;
   }
 
   /**
    * The room's status (the session's until the room has synced).
    */
   get status(): string {
-    const value = this.room.meta.get('status');
-    return typeof value === 'string' ? value : this._session.status;
+    return readMeta(this.room.meta).status ?? this._session.status;
   }
 
   /**
-   * Whether the interview has ended: everything is read-only.
+   * Whether everything is read-only: the interview has ended, or the server
+   * closed the room for good (deleted, invite expired, document full, an
+   * update refused), so edits could not be saved any more.
    */
   get readOnly(): boolean {
-    return this.status === 'terminated' || this.room.state === 'deleted';
+    return this.status === 'terminated' || isClosed(this.room.state);
   }
 
   /**
@@ -322,19 +323,19 @@ export class InterviewPanel extends Panel {
     this.runPanel.setLanguage(this.language);
     this.toggleClass('jp-mod-readOnly', readOnly);
     this.node.dataset.status = this.status;
-    this._notice.node.textContent =
-      this.room.state === 'deleted'
-        ? this._trans.__('This session was deleted.')
-        : readOnly
-          ? this._trans.__('This interview has ended. Everything is read-only.')
-          : '';
+    const state = this.room.state;
+    this._notice.node.textContent = isClosed(state)
+      ? closureMessage(state, this._trans)
+      : readOnly
+        ? this._trans.__('This interview has ended. Everything is read-only.')
+        : '';
     this._notice.node.hidden = !readOnly;
     this._metaChanged.emit();
   };
 
   private _onRoomState(): void {
     const state = this.room.state;
-    if (state === 'deleted') {
+    if (isClosed(state)) {
       this._onMeta();
     }
     // Measure the clock offset again after every reconnection.

@@ -1,5 +1,4 @@
-import { YFile } from '@jupyter/ydoc';
-import { URLExt } from '@jupyterlab/coreutils';
+import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import type { ServerConnection } from '@jupyterlab/services';
 import type { IDisposable } from '@lumino/disposable';
 import type { ISignal } from '@lumino/signaling';
@@ -8,8 +7,13 @@ import type { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 
-import type { ConnectionState } from '../model/connection';
-import { connectionState } from '../model/connection';
+import type { ConnectionState, RoomClosure } from '../model/connection';
+import {
+  connectionState,
+  reconnectsAfter,
+  roomClosure
+} from '../model/connection';
+import { InterviewDocument } from '../model/document';
 
 /**
  * The path of the room websocket endpoint below the server's base URL; the
@@ -23,9 +27,29 @@ export const ROOMS_PATH = 'devinterview/api/rooms';
 const QUERY_AWARENESS = 3;
 
 /**
- * The close code the server uses when the session was deleted.
+ * Whether the room websocket URL carries the Jupyter server token, decided
+ * as `@jupyterlab/services` decides for its own websockets
+ * (`ServerConnection.makeSettings`, `appendToken`): as the page config's
+ * `appendToken` says when it is set, else only when the websocket's host name
+ * differs from the page's (on the page's own host the login cookie
+ * authenticates, and a token in a URL ends up in proxies' access logs).
+ * Never without a token or when the settings say `appendToken: false`.
+ * (`@jupyterlab/services` also appends it outside a browser and under Jest;
+ * that exception is not copied.)
  */
-const CLOSE_DELETED = 4404;
+export function appendsToken(
+  settings: Pick<ServerConnection.ISettings, 'token' | 'appendToken' | 'wsUrl'>,
+  pageUrl: string = window.location.href
+): boolean {
+  if (!settings.token || !settings.appendToken) {
+    return false;
+  }
+  const configured = PageConfig.getOption('appendToken').toLowerCase();
+  if (configured !== '') {
+    return configured === 'true';
+  }
+  return URLExt.getHostName(pageUrl) !== URLExt.getHostName(settings.wsUrl);
+}
 
 /**
  * What a participant publishes about itself in the room's awareness.
@@ -46,24 +70,25 @@ export interface IRoomUser {
 }
 
 /**
- * One live connection to an interview room: the room's Y.Doc (held by a
- * `YFile`, so JupyterLab's CodeMirror binding edits its `source`), its
- * awareness and the websocket provider.
+ * One live connection to an interview room: the room's Y.Doc (held by an
+ * `InterviewDocument`, a `YFile`, so JupyterLab's CodeMirror binding edits
+ * its `source`), its awareness and the websocket provider.
  *
  * Losing the connection keeps local edits in the document; the provider
- * reconnects with backoff and the sync exchange merges them.
+ * reconnects with backoff and the sync exchange merges them. The close codes
+ * of `CLOSE_CODES` (model/connection.ts) stop reconnecting for good.
  */
 export class RoomConnection implements IDisposable {
   constructor(options: RoomConnection.IOptions) {
     this.sessionId = options.sessionId;
-    this.sharedModel = new YFile();
+    this.sharedModel = new InterviewDocument();
     const doc = this.sharedModel.ydoc;
-    this.meta = doc.getMap('meta');
-    this.timer = doc.getMap('timer');
+    this.meta = this.sharedModel.meta;
+    this.timer = this.sharedModel.timer;
 
     const settings = options.serverSettings;
     const params: Record<string, string> = { ...(options.params ?? {}) };
-    if (settings.token) {
+    if (appendsToken(settings)) {
       params.token = settings.token;
     }
     this.awareness.setLocalStateField('user', options.user);
@@ -75,7 +100,9 @@ export class RoomConnection implements IDisposable {
         awareness: this.awareness,
         params,
         disableBc: true,
-        connect: options.connect ?? true
+        connect: options.connect ?? true,
+        WebSocketPolyfill: settings.WebSocket,
+        shouldReconnect: event => reconnectsAfter(event.code)
       }
     );
     this._provider.on('status', this._onStatus);
@@ -91,9 +118,9 @@ export class RoomConnection implements IDisposable {
   readonly sessionId: string;
 
   /**
-   * The shared file whose `ydoc` is the room document.
+   * The interview document (a `YFile`) whose `ydoc` is the room document.
    */
-  readonly sharedModel: YFile;
+  readonly sharedModel: InterviewDocument;
 
   /**
    * The room's `meta` map (server-owned: language, status).
@@ -127,8 +154,15 @@ export class RoomConnection implements IDisposable {
       status: this._status,
       synced: this._provider.synced,
       everSynced: this._everSynced,
-      deleted: this._deleted
+      closure: this._closure
     });
+  }
+
+  /**
+   * Why the server closed the room for good (null while it has not).
+   */
+  get closure(): RoomClosure | null {
+    return this._closure;
   }
 
   /**
@@ -242,9 +276,11 @@ export class RoomConnection implements IDisposable {
   };
 
   private _onClose = (event: CloseEvent | null): void => {
-    if (event?.code === CLOSE_DELETED) {
-      // The session is gone: stop reconnecting.
-      this._deleted = true;
+    const closure = roomClosure(event?.code);
+    if (closure && !this._closure) {
+      // Session deleted, invite expired, document full or an update refused:
+      // reconnecting cannot help.
+      this._closure = closure;
       this._provider.disconnect();
       this._stateChanged.emit();
     }
@@ -262,7 +298,7 @@ export class RoomConnection implements IDisposable {
   private _provider: WebsocketProvider;
   private _status: 'connected' | 'disconnected' | 'connecting' = 'connecting';
   private _everSynced = false;
-  private _deleted = false;
+  private _closure: RoomClosure | null = null;
   private _unsynced = false;
   private _isDisposed = false;
   private _stateChanged = new Signal<this, void>(this);

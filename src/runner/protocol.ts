@@ -11,6 +11,18 @@ export type RunStatus =
   'running' | 'ok' | 'error' | 'timeout' | 'stopped' | 'failed';
 
 /**
+ * Every `RunStatus`, for checking values read from the room.
+ */
+export const RUN_STATUSES: readonly RunStatus[] = [
+  'running',
+  'ok',
+  'error',
+  'timeout',
+  'stopped',
+  'failed'
+];
+
+/**
  * Where a piece of text output came from; `system` is what the runner itself
  * says (time limit, truncation).
  */

@@ -2,43 +2,19 @@ import type { ISignal } from '@lumino/signaling';
 import { Signal } from '@lumino/signaling';
 import * as Y from 'yjs';
 
+import type { IRunAuthor, IRunView } from '../model/document';
+import { BadEntryLog, RUNS_KEY, readRun, toValidCell } from '../model/document';
 import type { IRunResult } from '../tokens';
-import type { OutputChunk, RunStatus } from './protocol';
+import type { OutputChunk } from './protocol';
 import { DEFAULT_OUTPUT_LIMIT, OutputLimiter, mergeChunks } from './protocol';
 
-/**
- * The name of the run log in the room document.
- */
-export const RUNS_KEY = 'runs';
+export type { IRunAuthor, IRunView } from '../model/document';
+export { RUNS_KEY } from '../model/document';
 
 /**
  * Runs kept in the room; older ones are dropped when a new one starts.
  */
 export const MAX_RUNS = 50;
-
-/**
- * Who ran a program.
- */
-export interface IRunAuthor {
-  name: string;
-  color: string;
-  role: string;
-}
-
-/**
- * One run as the panel shows it.
- */
-export interface IRunView {
-  id: string;
-  language: string;
-  by: IRunAuthor;
-  code: string;
-  stdin: string;
-  status: RunStatus;
-  startedAt: number;
-  durationMs: number | null;
-  output: OutputChunk[];
-}
 
 /**
  * The room's `runs`: every run with its code, author, output and result, so
@@ -50,7 +26,7 @@ export class RunLog {
     doc: Y.Doc,
     options: { outputLimit?: number; maxRuns?: number } = {}
   ) {
-    this._runs = doc.getArray<Y.Map<unknown>>(RUNS_KEY);
+    this._runs = doc.getArray<unknown>(RUNS_KEY);
     this._outputLimit = options.outputLimit ?? DEFAULT_OUTPUT_LIMIT;
     this._maxRuns = options.maxRuns ?? MAX_RUNS;
     this._runs.observeDeep(this._onChange);
@@ -64,11 +40,36 @@ export class RunLog {
   }
 
   /**
-   * The runs, oldest first (only the last `last` of them when given).
+   * The valid runs, oldest first (only the last `last` of them when given).
+   * Entries that are not valid runs (see `readRun`) are skipped, and output
+   * chunks that are not valid are left out; each is logged once.
    */
   runs(last?: number): IRunView[] {
-    const runs = this._runs.toArray();
-    return (last === undefined ? runs : runs.slice(-last)).map(view);
+    const runs: IRunView[] = [];
+    const entries = this._runs.toArray();
+    for (let i = entries.length - 1; i >= 0; i--) {
+      if (last !== undefined && runs.length >= last) {
+        break;
+      }
+      const entry = entries[i];
+      const run = readRun(entry, {
+        lenient: true,
+        onBadChunk: chunk => this._bad.warn(chunk, 'invalid output chunk')
+      });
+      if (run) {
+        runs.push(run);
+      } else {
+        this._bad.warn(entry, 'not a valid run');
+      }
+    }
+    return runs.reverse();
+  }
+
+  /**
+   * The log of skipped entries (each logged once).
+   */
+  get badEntries(): BadEntryLog {
+    return this._bad;
   }
 
   /**
@@ -86,7 +87,11 @@ export class RunLog {
     doc.transact(() => {
       run.set('id', id);
       run.set('language', info.language);
-      run.set('by', { ...info.by });
+      run.set('by', {
+        name: info.by.name,
+        color: info.by.color,
+        role: info.by.role
+      });
       run.set('code', info.code);
       run.set('stdin', info.stdin);
       run.set('status', 'running');
@@ -111,7 +116,8 @@ export class RunLog {
     this._changed.emit();
   };
 
-  private _runs: Y.Array<Y.Map<unknown>>;
+  private _runs: Y.Array<unknown>;
+  private _bad = new BadEntryLog('run log entry');
   private _outputLimit: number;
   private _maxRuns: number;
   private _changed = new Signal<this, void>(this);
@@ -135,8 +141,11 @@ export class RunRecorder {
     if (admitted.length === 0) {
       return;
     }
-    const output = this._run.get('output') as Y.Array<OutputChunk>;
-    output.push(mergeChunks([], admitted));
+    const output = this._run.get('output');
+    if (!(output instanceof Y.Array)) {
+      return; // someone replaced it: the run's output is lost, not the page
+    }
+    output.push(mergeChunks([], admitted.map(validChunk)));
   }
 
   finish(result: IRunResult): void {
@@ -147,20 +156,13 @@ export class RunRecorder {
   }
 }
 
-function view(run: Y.Map<unknown>): IRunView {
-  const output = run.get('output');
-  return {
-    id: String(run.get('id') ?? ''),
-    language: String(run.get('language') ?? ''),
-    by: (run.get('by') as IRunAuthor) ?? { name: '?', color: '', role: '' },
-    code: String(run.get('code') ?? ''),
-    stdin: String(run.get('stdin') ?? ''),
-    status: (run.get('status') as RunStatus) ?? 'running',
-    startedAt: Number(run.get('startedAt') ?? 0),
-    durationMs: (run.get('durationMs') as number | null) ?? null,
-    output:
-      output instanceof Y.Array
-        ? mergeChunks([], output.toArray() as OutputChunk[])
-        : []
-  };
+/**
+ * A chunk as the document accepts it (table cells that are not strings,
+ * finite numbers or null become text).
+ */
+function validChunk(chunk: OutputChunk): OutputChunk {
+  if (chunk.kind !== 'table') {
+    return chunk;
+  }
+  return { ...chunk, rows: chunk.rows.map(row => row.map(toValidCell)) };
 }

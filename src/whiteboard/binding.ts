@@ -5,16 +5,19 @@ import type {
   UnknownRecord
 } from '@tldraw/editor';
 import type { IDisposable } from '@lumino/disposable';
-import { YKeyValue } from 'y-utility/y-keyvalue';
 import type * as Y from 'yjs';
 
+import {
+  BadEntryLog,
+  WHITEBOARD_KEY,
+  whiteboardEntryProblem
+} from '../model/document';
+import type { IKeyValueChanges } from '../model/keyValue';
+import { SafeKeyValue } from '../model/keyValue';
 import type { Scheduler } from '../model/schedule';
 import { nextAnimationFrame } from '../model/schedule';
 
-/**
- * The name of the board's records in the room document.
- */
-export const WHITEBOARD_KEY = 'whiteboard';
+export { WHITEBOARD_KEY } from '../model/document';
 
 /**
  * One entry of the room's `whiteboard` array (a y-utility `YKeyValue`).
@@ -25,14 +28,6 @@ export interface IWhiteboardEntry {
 }
 
 /**
- * A change of one record as `YKeyValue` reports it.
- */
-type RecordChange =
-  | { action: 'add'; newValue: TLRecord }
-  | { action: 'update'; oldValue: TLRecord; newValue: TLRecord }
-  | { action: 'delete'; oldValue: TLRecord };
-
-/**
  * Keeps a tldraw store and the room's `whiteboard` records equal.
  *
  * Local changes made by the user are collected and written in one Yjs
@@ -40,18 +35,25 @@ type RecordChange =
  * move; peers only need the last state of each frame). Remote changes are
  * merged into the store as remote changes, so they never echo back and never
  * enter the local undo history. Records are last-writer-wins per id.
+ *
+ * Only valid records reach the store: an entry must pass the document's rule
+ * (`whiteboardEntryProblem`), be a document record of the store's schema and
+ * pass tldraw's own validation (`schema.validateRecord`). Any other entry is
+ * skipped (logged once), at load and on remote changes: one bad record never
+ * breaks the board. A record whose new value is not valid leaves the store.
  */
 export class WhiteboardBinding implements IDisposable {
   constructor(options: WhiteboardBinding.IOptions) {
     this.store = options.store;
     this._doc = options.doc;
-    this._array = options.doc.getArray<IWhiteboardEntry>(WHITEBOARD_KEY);
     this._schedule = options.schedule ?? nextAnimationFrame;
     this._readOnly = options.readOnly ?? false;
-    this._records = new YKeyValue<TLRecord>(this._array);
+    this._records = new SafeKeyValue<unknown>(
+      options.doc.getArray<unknown>(WHITEBOARD_KEY)
+    );
 
     this._loadFromDoc();
-    this._records.on('change', this._onRemote);
+    this._records.changed.connect(this._onRemote, this);
     this._unlisten = this.store.listen(this._onLocal, {
       source: 'user',
       scope: 'document'
@@ -89,6 +91,49 @@ export class WhiteboardBinding implements IDisposable {
   }
 
   /**
+   * The log of skipped records (each logged once).
+   */
+  get badEntries(): BadEntryLog {
+    return this._bad;
+  }
+
+  /**
+   * The record to show for a stored entry, or null when it is not valid.
+   */
+  validRecord(key: string, val: unknown): TLRecord | null {
+    const entry = { key, val };
+    const problem = whiteboardEntryProblem(entry);
+    if (problem !== null) {
+      this._bad.warn(val, problem);
+      return null;
+    }
+    const record = val as UnknownRecord;
+    const schema = this.store.schema;
+    if (!Object.prototype.hasOwnProperty.call(schema.types, record.typeName)) {
+      this._bad.warn(val, `unknown record type ${record.typeName}`);
+      return null;
+    }
+    const type = (schema.types as Record<string, { scope?: string }>)[
+      record.typeName
+    ];
+    if (type.scope !== 'document') {
+      this._bad.warn(val, `${record.typeName} is not a document record`);
+      return null;
+    }
+    try {
+      return schema.validateRecord(
+        this.store,
+        record as TLRecord,
+        'createRecord',
+        null
+      ) as TLRecord;
+    } catch (error) {
+      this._bad.warn(val, String(error));
+      return null;
+    }
+  }
+
+  /**
    * Write the waiting local changes now, in one transaction.
    */
   flush(): void {
@@ -117,17 +162,46 @@ export class WhiteboardBinding implements IDisposable {
     this.flush();
     this._disposed = true;
     this._unlisten();
-    this._records.off('change', this._onRemote);
     this._records.destroy();
   }
 
   private _loadFromDoc(): void {
-    const records = [...this._records.map.values()].map(entry => entry.val);
-    if (records.length === 0) {
+    const records: TLRecord[] = [];
+    for (const [key, entry] of this._records.map) {
+      const record = this.validRecord(key, entry.val);
+      if (record) {
+        records.push(record);
+      }
+    }
+    this._merge(records, []);
+  }
+
+  /**
+   * Put and remove records as remote changes. Should the store still refuse
+   * a batch, the records go in one by one and those it refuses are skipped.
+   */
+  private _merge(put: TLRecord[], remove: TLRecord['id'][]): void {
+    if (put.length === 0 && remove.length === 0) {
       return;
     }
     this.store.mergeRemoteChanges(() => {
-      this.store.put(records);
+      if (remove.length > 0) {
+        this.store.remove(remove);
+      }
+      if (put.length === 0) {
+        return;
+      }
+      try {
+        this.store.put(put);
+      } catch {
+        for (const record of put) {
+          try {
+            this.store.put([record]);
+          } catch (error) {
+            this._bad.warn(record, String(error));
+          }
+        }
+      }
     });
   }
 
@@ -153,36 +227,44 @@ export class WhiteboardBinding implements IDisposable {
     }
   };
 
-  private _onRemote = (
-    changes: Map<string, RecordChange>,
-    transaction: Y.Transaction
-  ): void => {
+  private _onRemote(
+    _sender: SafeKeyValue<unknown>,
+    { changes, transaction }: IKeyValueChanges<unknown>
+  ): void {
     if (transaction.origin === this || this._disposed) {
       return;
     }
     const put: TLRecord[] = [];
     const remove: TLRecord['id'][] = [];
     for (const [id, change] of changes) {
-      if (change.action === 'delete') {
-        if (this.store.has(id as TLRecord['id'])) {
-          remove.push(id as TLRecord['id']);
-        }
-      } else {
-        put.push(change.newValue);
+      const record =
+        change.action === 'delete'
+          ? null
+          : this.validRecord(id, change.newValue);
+      if (record) {
+        put.push(record);
+      } else if (this._isSharedRecord(id)) {
+        remove.push(id as TLRecord['id']);
       }
     }
-    if (put.length === 0 && remove.length === 0) {
-      return;
+    this._merge(put, remove);
+  }
+
+  /**
+   * Whether the store holds a document record of this id (the room never
+   * removes the local instance, camera, pointer or presence records).
+   */
+  private _isSharedRecord(id: string): boolean {
+    const record = this.store.get(id as TLRecord['id']);
+    if (!record) {
+      return false;
     }
-    this.store.mergeRemoteChanges(() => {
-      if (remove.length > 0) {
-        this.store.remove(remove);
-      }
-      if (put.length > 0) {
-        this.store.put(put);
-      }
-    });
-  };
+    const types = this.store.schema.types as Record<
+      string,
+      { scope?: string } | undefined
+    >;
+    return types[record.typeName]?.scope === 'document';
+  }
 
   private _cancelFlush(): void {
     this._cancel?.();
@@ -190,8 +272,8 @@ export class WhiteboardBinding implements IDisposable {
   }
 
   private _doc: Y.Doc;
-  private _array: Y.Array<IWhiteboardEntry>;
-  private _records: YKeyValue<TLRecord>;
+  private _records: SafeKeyValue<unknown>;
+  private _bad = new BadEntryLog('whiteboard record');
   private _schedule: Scheduler;
   private _readOnly: boolean;
   private _pending = new Map<string, TLRecord | null>();

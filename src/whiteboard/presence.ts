@@ -125,9 +125,11 @@ export class PresenceBinding implements IDisposable {
       const record = states.get(clientId)?.[PRESENCE_FIELD] as
         TLInstancePresence | null | undefined;
       const id = presenceId(clientId);
-      if (record && typeof record === 'object') {
-        // The id is ours to decide: one client cannot overwrite another's cursor.
-        put.push(InstancePresenceRecordType.create({ ...record, id }));
+      // The id is ours to decide: one client cannot overwrite another's cursor.
+      const valid =
+        record && typeof record === 'object' ? this._valid(record, id) : null;
+      if (valid) {
+        put.push(valid);
         this._shown.add(id);
       } else if (this._shown.delete(id)) {
         remove.add(id);
@@ -152,6 +154,35 @@ export class PresenceBinding implements IDisposable {
     });
   };
 
+  /**
+   * A peer's presence as a record tldraw accepts, or null (a malformed state
+   * hides that peer's cursor instead of breaking the board; logged once).
+   */
+  private _valid(
+    record: TLInstancePresence,
+    id: TLInstancePresence['id']
+  ): TLInstancePresence | null {
+    try {
+      const created = InstancePresenceRecordType.create({ ...record, id });
+      return this._store.schema.validateRecord(
+        this._store,
+        created,
+        'createRecord',
+        null
+      ) as TLInstancePresence;
+    } catch (error) {
+      if (!this._warned.has(id)) {
+        this._warned.add(id);
+        console.warn(
+          'DevInterview: skipped an invalid whiteboard presence.',
+          String(error)
+        );
+      }
+      return null;
+    }
+  }
+
+  private _warned = new Set<string>();
   private _store: TLStore;
   private _awareness: Awareness;
   private _schedule: Scheduler;

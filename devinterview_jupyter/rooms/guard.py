@@ -1,0 +1,213 @@
+"""Checks a participant's update before the room applies, stores or relays it.
+
+A Yjs update cannot be read without the document it applies to, and once applied it
+cannot be taken back. So every room keeps a second copy of its document, the trial: an
+update is applied there first, the trial's observers check what it changed against
+``schema.py``, and only then does the room apply it to the real document. A refused
+update leaves the trial spoiled; it is rebuilt from the real document (that costs one
+encode and one apply of the document, paid only by a connection that is then closed).
+Applying an update is a few microseconds for a keystroke, so the copy costs little time;
+it doubles the document's memory.
+
+Also here: the room's size quota, and updates that cannot be integrated yet (they wait for
+an update they depend on) are held outside the real document, within a byte budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from pycrdt import (
+    Array,
+    ArrayEvent,
+    Doc,
+    Map,
+    MapEvent,
+    Text,
+    TransactionEvent,
+    get_update,
+)
+
+from . import schema
+from .ydoc import META, ROOTS, RUNS, SOURCE, STATE, TIMER, WHITEBOARD, InterviewDocument
+
+CLOSE_QUOTA = 4413
+CLOSE_INVALID = 4422
+CLOSE_MALFORMED = 1007
+
+
+@dataclass(frozen=True)
+class Refused(Exception):
+    """An update the room will not take, and the close code its sender gets."""
+
+    code: int
+    reason: str
+
+
+class DocumentGuard:
+    def __init__(self, real: Doc[Any], *, max_document_bytes: int, max_pending_bytes: int) -> None:
+        self.real = real
+        self.max_document_bytes = max_document_bytes
+        self.max_pending_bytes = max_pending_bytes
+        # What the room holds, counted as the updates that made it (what the store keeps).
+        self.size = len(real.get_update())
+        self.held: list[bytes] = []
+        self.held_bytes = 0
+        self.ignored_bytes = 0
+        self.refused = 0
+        self._checking = False
+        self._problem: str | None = None
+        self._trial_update: bytes | None = None
+        self._trial = self._build()
+
+    def _build(self) -> Doc[Any]:
+        trial = InterviewDocument().ydoc
+        trial.apply_update(self.real.get_update())
+        # pycrdt drops an observer with its subscription object: keep them with the trial.
+        self._subscriptions: list[object] = [
+            trial.observe(self._on_trial_update),
+            trial.get(SOURCE, type=Text).observe(self._on_source),
+            trial.get(WHITEBOARD, type=Array).observe(self._on_whiteboard),
+            trial.get(RUNS, type=Array).observe_deep(self._on_runs),
+        ]
+        for name, check in (
+            (META, schema.meta_problem),
+            (TIMER, schema.timer_problem),
+            (STATE, schema.state_problem),
+        ):
+            self._subscriptions.append(
+                trial.get(name, type=Map).observe(self._owned_observer(check))
+            )
+        return trial
+
+    def _rebuild(self) -> None:
+        self.held.clear()
+        self.held_bytes = 0
+        self.ignored_bytes = 0
+        self._trial = self._build()
+
+    # -- updates --------------------------------------------------------------------------
+
+    def check(self, update: bytes) -> list[bytes]:
+        """The updates the room may now apply, in order: this one and any it completed
+        (empty if it has to wait). Raises Refused for one the room must not take."""
+        if self.size + self.held_bytes + len(update) > self.max_document_bytes:
+            self.refused += 1
+            raise Refused(CLOSE_QUOTA, "the interview document is full")
+        self._problem = None
+        self._trial_update = None
+        self._checking = True
+        try:
+            self._trial.apply_update(update)
+        except Exception as e:  # pycrdt raises a bare exception for a broken update
+            self._refuse()
+            raise Refused(CLOSE_MALFORMED, "malformed update") from e
+        finally:
+            self._checking = False
+        problem = self._problem
+        if problem is None and not ROOTS.issuperset(self._trial.keys()):
+            problem = "the interview document has no such part"
+        if problem is not None:
+            self._refuse()
+            raise Refused(CLOSE_INVALID, problem)
+        if self._trial_update == update and not self.held:
+            return self._accept(update)  # the usual case: the change is exactly this update
+        # What of it the trial does not have now: structs still missing wait for a part.
+        missing = get_update(update, self._trial.get_state())
+        complete = missing[:1] == b"\x00"  # no struct groups left
+        if self._trial_update is None and complete:
+            # It changed nothing: a copy of what the room has (pycrdt clients send back
+            # every update they receive), or deletions of nothing. Not applied to the
+            # room; what the trial may keep of such deletions goes with it when rebuilt.
+            self.ignored_bytes += len(update)
+            if self.ignored_bytes > self.max_pending_bytes:
+                self._rebuild()
+            return []
+        if complete:
+            return self._accept(update)
+        # Parts of it wait for an update it depends on: held until that one comes.
+        self.held.append(update)
+        self.held_bytes += len(update)
+        if self.held_bytes > self.max_pending_bytes:
+            self._refuse()
+            raise Refused(CLOSE_QUOTA, "too many updates wait for parts that never came")
+        return []
+
+    def _accept(self, update: bytes) -> list[bytes]:
+        ready = [*self.held, update]
+        self.size += self.held_bytes + len(update)
+        self.held.clear()
+        self.held_bytes = 0
+        return ready
+
+    def trusted(self, update: bytes) -> None:
+        """An update the server made itself: the trial follows without checking."""
+        self._trial.apply_update(update)
+        self.size += len(update)
+
+    def _refuse(self) -> None:
+        self.refused += 1
+        self._rebuild()
+
+    # -- what the trial's observers see -----------------------------------------------------
+
+    def _flag(self, problem: str | None) -> None:
+        if problem is not None and self._problem is None:
+            self._problem = problem
+
+    def _on_trial_update(self, event: TransactionEvent) -> None:
+        self._trial_update = event.update
+
+    def _on_source(self, event: Any) -> None:
+        if not self._checking:
+            return
+        for op in event.delta:
+            if "attributes" in op:
+                self._flag("the code is plain text: no formatting")
+            if "insert" in op and not isinstance(op["insert"], str):
+                self._flag("the code is plain text: no embedded objects")
+
+    def _owned_observer(self, check: Callable[[str, Any], str | None]) -> Callable[[Any], None]:
+        # (A plain function of one argument: pycrdt passes more to callables taking more.)
+        return lambda event: self._on_owned(event, check)
+
+    def _on_owned(self, event: Any, check: Callable[[str, Any], str | None]) -> None:
+        if not self._checking:
+            return
+        for key, change in event.keys.items():
+            if change["action"] == "delete":
+                continue  # the server writes its values back
+            self._flag(check(key, change["newValue"]))
+
+    def _on_whiteboard(self, event: Any) -> None:
+        if not self._checking:
+            return
+        for op in event.delta:
+            for entry in op.get("insert", ()):
+                self._flag(schema.whiteboard_entry_problem(entry))
+
+    def _on_runs(self, events: list[Any]) -> None:
+        if not self._checking:
+            return
+        # pycrdt's event classes do not declare their attributes to type checkers.
+        event: Any
+        for event in events:
+            path = event.path
+            if not path:  # the list of runs
+                for op in event.delta:
+                    for run in op.get("insert", ()):
+                        self._flag(schema.run_problem(run))
+            elif len(path) == 1 and isinstance(event, MapEvent):  # fields of one run
+                for key, change in cast(Any, event).keys.items():
+                    if change["action"] == "delete":
+                        self._flag(f"run fields are not removed ({key!r})")
+                    else:
+                        self._flag(schema.run_value_problem(key, change["newValue"]))
+            elif path[1:] == ["output"] and isinstance(event, ArrayEvent):
+                for op in cast(Any, event).delta:
+                    for chunk in op.get("insert", ()):
+                        self._flag(schema.chunk_problem(chunk))
+            else:
+                self._flag("runs hold no other shared types")
