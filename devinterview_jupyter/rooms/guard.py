@@ -31,7 +31,18 @@ from pycrdt import (
 )
 
 from . import schema
-from .ydoc import META, ROOTS, RUNS, SOURCE, STATE, TIMER, WHITEBOARD, InterviewDocument
+from .update_scan import UpdateProblem, check_update
+from .ydoc import (
+    MAP_ROOTS,
+    META,
+    ROOTS,
+    RUNS,
+    SOURCE,
+    STATE,
+    TIMER,
+    WHITEBOARD,
+    InterviewDocument,
+)
 
 CLOSE_QUOTA = 4413
 CLOSE_INVALID = 4422
@@ -65,10 +76,10 @@ class DocumentGuard:
     def _build(self) -> Doc[Any]:
         trial = InterviewDocument().ydoc
         trial.apply_update(self.real.get_update())
+        self._source: Text = trial.get(SOURCE, type=Text)
         # pycrdt drops an observer with its subscription object: keep them with the trial.
         self._subscriptions: list[object] = [
             trial.observe(self._on_trial_update),
-            trial.get(SOURCE, type=Text).observe(self._on_source),
             trial.get(WHITEBOARD, type=Array).observe(self._on_whiteboard),
             trial.get(RUNS, type=Array).observe_deep(self._on_runs),
         ]
@@ -96,9 +107,18 @@ class DocumentGuard:
         if self.size + self.held_bytes + len(update) > self.max_document_bytes:
             self.refused += 1
             raise Refused(CLOSE_QUOTA, "the interview document is full")
+        try:
+            beside = check_update(update, ROOTS, MAP_ROOTS)
+        except UpdateProblem as e:
+            self.refused += 1
+            raise Refused(CLOSE_INVALID, str(e)) from e
         self._problem = None
         self._trial_update = None
         self._checking = True
+        # Watching the text costs a delta per change: only for updates that could put
+        # something other than characters into it.
+        source = self._source
+        watch = source.observe(self._on_source) if beside else None
         try:
             self._trial.apply_update(update)
         except Exception as e:  # pycrdt raises a bare exception for a broken update
@@ -106,9 +126,9 @@ class DocumentGuard:
             raise Refused(CLOSE_MALFORMED, "malformed update") from e
         finally:
             self._checking = False
+            if watch is not None:
+                source.unobserve(watch)
         problem = self._problem
-        if problem is None and not ROOTS.issuperset(self._trial.keys()):
-            problem = "the interview document has no such part"
         if problem is not None:
             self._refuse()
             raise Refused(CLOSE_INVALID, problem)

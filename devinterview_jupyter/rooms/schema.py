@@ -8,6 +8,7 @@ them. Each check returns the problem as a short sentence, or None.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from pycrdt import Array, Map
@@ -15,9 +16,9 @@ from pycrdt import Array, Map
 RUN_STATUSES = frozenset(("running", "ok", "error", "timeout", "stopped", "failed"))
 OUTPUT_STREAMS = frozenset(("stdout", "stderr", "system"))
 SESSION_STATUSES = frozenset(("scheduled", "active", "terminated"))
-# Records the board keeps in the document (tldraw's "document" scope); cameras, pointers
-# and instance state stay in each browser.
-WHITEBOARD_TYPES = frozenset(("document", "page", "shape", "binding", "asset"))
+# tldraw's record type names ("shape", "page", "user", "comment-thread", ...): which of
+# them a board keeps in the document is tldraw's business, and grows with its versions.
+_TYPE_NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 MAX_ID = 64
 MAX_NAME = 256
 MAX_LANGUAGE = 32
@@ -122,8 +123,8 @@ def whiteboard_entry_problem(entry: Any) -> str | None:
     if record.get("id") != key:
         return "a whiteboard record's id must be its key"
     type_name = record.get("typeName")
-    if type_name not in WHITEBOARD_TYPES:
-        return "a whiteboard record's typeName is not a board record type"
+    if not isinstance(type_name, str) or not _TYPE_NAME.fullmatch(type_name):
+        return "a whiteboard record's typeName is not a record type name"
     if not key.startswith(f"{type_name}:"):
         return "a whiteboard record's id must start with its typeName"
     if not _finite_everywhere(record):
@@ -201,5 +202,10 @@ def timer_problem(key: str, value: Any) -> str | None:
 
 
 def state_problem(key: str, value: Any) -> str | None:
-    # jupyter_ydoc's document state: nothing an interview uses, so nothing to write.
-    return f"the document state is not written by participants ({key!r})"
+    # jupyter_ydoc's document state: @jupyter/ydoc marks the document dirty on every
+    # local change; the rest is file bookkeeping an interview does not use.
+    if key == "dirty":
+        return None if isinstance(value, bool) else "state dirty must be true or false"
+    if key in ("path", "hash", "document_id"):
+        return None if _is_text(value, 1024) else f"state {key} must be text"
+    return f"the document state has no field {key!r}"

@@ -30,6 +30,7 @@ RUNS = "runs"
 # jupyter_ydoc's own map on every document (dirty, path, hash); unused by interviews.
 STATE = "state"
 ROOTS = frozenset((SOURCE, META, TIMER, WHITEBOARD, RUNS, STATE))
+MAP_ROOTS = frozenset((META, TIMER, STATE))
 
 
 class InterviewDocument(YBaseDoc):
