@@ -263,6 +263,21 @@ def run(workdir: Path, quick: bool = False) -> list[Result]:
     results.append(
         Result(
             "rooms",
+            f"server CPU per update ({top} interviews: apply, check, relay, store)",
+            "us",
+            _cpu_per_update_us(figures["ours"][top]),
+            _cpu_per_update_us(figures["node y-websocket"][top]),
+            "node y-websocket",
+            "",
+            detail={
+                name: {n: _cpu_per_update_us(f) for n, f in per.items()}
+                for name, per in figures.items()
+            },
+        )
+    )
+    results.append(
+        Result(
+            "rooms",
             f"server memory per loaded room ({top} rooms)",
             "kB",
             figures["ours"][top]["kb_per_room"],
@@ -287,3 +302,8 @@ def _grid(levels: list[int], quick: bool) -> str:
     if quick:
         return f"of {levels}"
     return f"of {levels}, then +{EXTRA_STEP} while p99 holds, to {MAX_LEVEL}"
+
+
+def _cpu_per_update_us(figures: dict[str, float]) -> float:
+    """Server CPU time per typed update (each reaches two peers and, for ours, the store)."""
+    return figures["cpu_percent"] / 100 / figures["updates_per_s"] * 1e6

@@ -223,6 +223,21 @@ async def test_one_invite_holds_a_bounded_number_of_connections(api, room_url):
     second.close()
 
 
+@pytest.mark.parametrize("devinterview_config", [{"room_max_connections_per_user": 2}])
+async def test_one_interviewer_holds_a_bounded_number_of_connections(
+    api, room_url, jp_fetch, jp_auth_header
+):
+    headers, _ = await stable_identity(jp_fetch, jp_auth_header)
+    s = await create_session(api)
+    url = room_url(s["id"])
+    held = [await open_ws(url, headers) for _ in range(2)]
+    assert await upgrade_status(url, headers) == 429
+    # Another person (a bare token is a new anonymous user each time) is not affected.
+    assert await upgrade_status(url, jp_auth_header) == 101
+    for conn in held:
+        conn.close()
+
+
 def rss_bytes() -> int:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * resource.getpagesize()

@@ -31,7 +31,7 @@ from pycrdt import (
 )
 
 from . import schema
-from .update_scan import UpdateProblem, check_update
+from .update_scan import MalformedUpdate, UpdateProblem, check_update
 from .ydoc import (
     MAP_ROOTS,
     META,
@@ -109,6 +109,9 @@ class DocumentGuard:
             raise Refused(CLOSE_QUOTA, "the interview document is full")
         try:
             beside = check_update(update, ROOTS, MAP_ROOTS)
+        except MalformedUpdate as e:
+            self.refused += 1
+            raise Refused(CLOSE_MALFORMED, "malformed update") from e
         except UpdateProblem as e:
             self.refused += 1
             raise Refused(CLOSE_INVALID, str(e)) from e

@@ -101,8 +101,10 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
             return "candidate"
         await self.require_session_role(session_id)
         user = self.current_user
+        # The username is the identity's unique key (an anonymous user's display name is
+        # one of a few dozen moons); the display name is what others are shown.
         self.participant = Participant(
-            f"user:{caller.name}",
+            f"user:{getattr(user, 'username', None) or caller.name}",
             getattr(user, "display_name", None) or caller.name or "Interviewer",
             "interviewer",
         )

@@ -37,6 +37,9 @@ from .protocol import (
 _EMPTY_UPDATE = b"\x00\x00"
 # One tab announces one id per document; a few more allow for reconnects in flight.
 MAX_PRESENCE_PER_CONNECTION = 8
+# Copies of recent updates coming back are recognised without the guard's work.
+RECENT_UPDATES = 32
+RECENT_MAX_BYTES = 4096
 # Far above what a browser tab reaches in a day of cursor moves, far below the 2^53 limit
 # whose overflow makes a browser's awareness decoder throw.
 MAX_PRESENCE_CLOCK = 2**31 - 1
@@ -104,6 +107,7 @@ class RoomSync:
             max_pending_bytes=self.limits.max_pending_bytes,
         )
         self.stats = RoomStats()
+        self._recent: dict[bytes, None] = {}  # the last small updates relayed, oldest first
         self.peers: dict[Peer, _Connection] = {}
         self.owners: dict[int, _Connection] = {}  # awareness id -> the live connection
         self.introduced_by: dict[int, str] = {}  # awareness id -> credential, kept after
@@ -172,6 +176,10 @@ class RoomSync:
             peer.deliver(create_awareness_message(self.awareness.encode_awareness_update(present)))
 
     def _apply(self, peer: Peer, update: bytes) -> None:
+        if update in self._recent:
+            # A copy of what the room just relayed (pycrdt clients send back every update
+            # they receive): the room has it, nothing to check or apply.
+            return
         try:
             ready = self.guard.check(update)
         except Refused as e:
@@ -199,6 +207,10 @@ class RoomSync:
         skip = self._from if update == self._from_update else None
         self._broadcast(sync_frame(SyncType.UPDATE, update), skip=skip)
         self.sink.record(update)
+        if len(update) <= RECENT_MAX_BYTES:
+            self._recent[update] = None
+            if len(self._recent) > RECENT_UPDATES:
+                del self._recent[next(iter(self._recent))]
 
     def _awareness(self, peer: Peer, frame: Frame) -> None:
         conn = self.peers[peer]

@@ -28,6 +28,10 @@ class UpdateProblem(ValueError):
     """An update carrying what the document may not hold (or not an update at all)."""
 
 
+class MalformedUpdate(UpdateProblem):
+    """Bytes that are not a Yjs update."""
+
+
 class _Bytes:
     __slots__ = ("data", "pos")
 
@@ -43,7 +47,7 @@ class _Bytes:
         value, shift = 0, 0
         while True:
             if pos >= len(data):
-                raise UpdateProblem("truncated update")
+                raise MalformedUpdate("truncated update")
             byte = data[pos]
             pos += 1
             value |= (byte & 0x7F) << shift
@@ -52,12 +56,12 @@ class _Bytes:
                 return value
             shift += 7
             if shift > 70:
-                raise UpdateProblem("varint too long")
+                raise MalformedUpdate("varint too long")
 
     def skip(self, count: int) -> None:
         self.pos += count
         if self.pos > len(self.data):
-            raise UpdateProblem("truncated update")
+            raise MalformedUpdate("truncated update")
 
     def string(self) -> str:
         length = self.uint()
@@ -66,7 +70,7 @@ class _Bytes:
         try:
             return self.data[start : self.pos].decode("utf-8")
         except UnicodeDecodeError as e:
-            raise UpdateProblem("string is not UTF-8") from e
+            raise MalformedUpdate("string is not UTF-8") from e
 
     def skip_bytes(self) -> None:
         self.skip(self.uint())
@@ -74,7 +78,7 @@ class _Bytes:
     def skip_int(self) -> None:
         while True:
             if self.pos >= len(self.data):
-                raise UpdateProblem("truncated update")
+                raise MalformedUpdate("truncated update")
             byte = self.data[self.pos]
             self.pos += 1
             if byte < 0x80:
@@ -82,9 +86,9 @@ class _Bytes:
 
     def skip_any(self, depth: int = 0) -> None:
         if depth > _MAX_ANY_DEPTH:
-            raise UpdateProblem("value nested too deep")
+            raise MalformedUpdate("value nested too deep")
         if self.pos >= len(self.data):
-            raise UpdateProblem("truncated update")
+            raise MalformedUpdate("truncated update")
         kind = self.data[self.pos]
         self.pos += 1
         if kind in (127, 126, 121, 120):  # undefined, null, false, true
@@ -108,7 +112,7 @@ class _Bytes:
             for _ in range(self.uint()):
                 self.skip_any(depth + 1)
         else:
-            raise UpdateProblem(f"unknown value type {kind}")
+            raise MalformedUpdate(f"unknown value type {kind}")
 
 
 def check_update(update: bytes, roots: Collection[str], map_roots: Collection[str]) -> bool:
@@ -133,14 +137,14 @@ def check_update(update: bytes, roots: Collection[str], map_roots: Collection[st
             reader.uint()
             reader.uint()
     if reader.pos != len(update):
-        raise UpdateProblem("stray bytes after the update")
+        raise MalformedUpdate("stray bytes after the update")
     return beside
 
 
 def _check_struct(reader: _Bytes, roots: Collection[str], map_roots: Collection[str]) -> bool:
     info = reader.data[reader.pos] if reader.pos < len(reader.data) else None
     if info is None:
-        raise UpdateProblem("truncated update")
+        raise MalformedUpdate("truncated update")
     reader.pos += 1
     kind = info & 0x1F
     if kind in (_GC, _SKIP):
