@@ -193,6 +193,15 @@ class DevInterviewApp(ExtensionApp):
         and sessions together). More are refused with 429.""",
     ).tag(config=True)
 
+    room_refusal_cooldown_seconds = Float(
+        10.0,
+        min=0.0,
+        help="""Seconds a participant whose update the room refused (4413, 4422) must
+        wait before any of their connections may join again (429 meanwhile). A refusal
+        makes the server rebuild the room's trial document; this keeps one credential
+        from repeating it in a loop. The page does not reconnect after those codes.""",
+    ).tag(config=True)
+
     room_max_document_bytes = Int(
         16 * 1024 * 1024,
         min=64 * 1024,
@@ -375,7 +384,8 @@ class DevInterviewApp(ExtensionApp):
             ),
         )
         self.send_budget = SendBudget(self.room_send_budget_bytes)
-        self.room_connections = ConnectionCounter()
+        self.room_connections = ConnectionCounter(self.room_refusal_cooldown_seconds)
+        self.rooms.on_refusal = self.room_connections.cool_down
         self.log.info("DevInterview uses database %s", redact_url(self.database.url))
         assert self.serverapp is not None
         page_config = self.serverapp.web_app.settings.setdefault("page_config_data", {})

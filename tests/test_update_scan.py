@@ -9,7 +9,7 @@ import pytest
 from pycrdt import Array, Doc, Map, Text, XmlFragment
 
 from devinterview_jupyter.rooms.document import new_document
-from devinterview_jupyter.rooms.update_scan import UpdateProblem, check_update
+from devinterview_jupyter.rooms.update_scan import Scan, UpdateProblem, check_update
 from devinterview_jupyter.rooms.ydoc import MAP_ROOTS, ROOTS
 
 
@@ -24,7 +24,7 @@ def made(build: Callable[[Doc[Any]], None], base: Doc[Any] | None = None) -> byt
     return updates[-1]
 
 
-def scan(update: bytes) -> bool:
+def scan(update: bytes) -> Scan:
     return check_update(update, ROOTS, MAP_ROOTS)
 
 
@@ -52,13 +52,14 @@ def test_what_the_document_holds_passes(name: str) -> None:
     scan(made(ACCEPTED[name]))
 
 
-def test_typing_into_existing_text_is_not_beside_anything_but_values_are() -> None:
+def test_typing_carries_no_values_but_runs_do() -> None:
     base = with_text()
-    assert scan(made(lambda d: d.get("source", type=Text).insert(1, "x"), base)) is False
+    typing = made(lambda d: d.get("source", type=Text).insert(1, "x"), base)
+    assert scan(typing).places_values is False
     runs = new_document()
     runs.get("runs", type=Array).append(Map({"id": "1"}))
     second = made(lambda d: d.get("runs", type=Array).append(Map({"id": "2"})), runs)
-    assert scan(second) is True
+    assert scan(second).places_values is True
 
 
 REFUSED = {

@@ -79,12 +79,31 @@ class SendBudget:
 
 
 class ConnectionCounter:
-    """Open room connections per credential (an invite, or an interviewer's name)."""
+    """Open room connections per credential (an invite, or an interviewer's username), and
+    credentials that must wait before they connect again."""
 
-    def __init__(self) -> None:
+    def __init__(self, cooldown_seconds: float = 10.0) -> None:
         self.open: dict[str, int] = {}
+        self.cooldown_seconds = cooldown_seconds
+        self.waiting: dict[str, float] = {}  # credential -> when it may connect again
+
+    def cool_down(self, key: str) -> None:
+        """``key`` sent what the room refused: each refusal costs the server a rebuild of
+        the room's trial document, so it may not come straight back and repeat it."""
+        self.waiting[key] = time.monotonic() + self.cooldown_seconds
 
     def acquire(self, key: str, limit: int) -> None:
+        now = time.monotonic()
+        for waiting in [k for k, until in self.waiting.items() if until <= now]:
+            del self.waiting[waiting]
+        until = self.waiting.get(key)
+        if until is not None:
+            raise ApiError(
+                429,
+                "this connection sent what the interview refuses; try again later",
+                "cooling_down",
+                retry_after=max(1, round(until - now)),
+            )
         count = self.open.get(key, 0)
         if count >= limit:
             raise ApiError(

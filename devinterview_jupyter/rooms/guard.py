@@ -31,7 +31,7 @@ from pycrdt import (
 )
 
 from . import schema
-from .update_scan import MalformedUpdate, UpdateProblem, check_update
+from .update_scan import MalformedUpdate, UpdateProblem, check_update, read_state_vector
 from .ydoc import (
     MAP_ROOTS,
     META,
@@ -108,7 +108,7 @@ class DocumentGuard:
             self.refused += 1
             raise Refused(CLOSE_QUOTA, "the interview document is full")
         try:
-            beside = check_update(update, ROOTS, MAP_ROOTS)
+            scan = check_update(update, ROOTS, MAP_ROOTS)
         except MalformedUpdate as e:
             self.refused += 1
             raise Refused(CLOSE_MALFORMED, "malformed update") from e
@@ -118,10 +118,6 @@ class DocumentGuard:
         self._problem = None
         self._trial_update = None
         self._checking = True
-        # Watching the text costs a delta per change: only for updates that could put
-        # something other than characters into it.
-        source = self._source
-        watch = source.observe(self._on_source) if beside else None
         try:
             self._trial.apply_update(update)
         except Exception as e:  # pycrdt raises a bare exception for a broken update
@@ -129,9 +125,17 @@ class DocumentGuard:
             raise Refused(CLOSE_MALFORMED, "malformed update") from e
         finally:
             self._checking = False
-            if watch is not None:
-                source.unobserve(watch)
+        if scan.places_values and self._problem is None:
+            # Only an update carrying values can have put one into the code (where an item
+            # lands is known only once applied); keystrokes carry characters only.
+            self._flag(_code_problem(self._source))
         problem = self._problem
+        if problem is None and scan.deletes_up_to:
+            # A deletion of what the room does not have would wait inside the trial and
+            # later delete, unseen by the checks, whatever is sent under those ids.
+            have = read_state_vector(self._trial.get_state())
+            if any(end > have.get(c, 0) for c, end in scan.deletes_up_to.items()):
+                problem = "it deletes what the interview document does not have"
         if problem is not None:
             self._refuse()
             raise Refused(CLOSE_INVALID, problem)
@@ -142,11 +146,8 @@ class DocumentGuard:
         complete = missing[:1] == b"\x00"  # no struct groups left
         if self._trial_update is None and complete:
             # It changed nothing: a copy of what the room has (pycrdt clients send back
-            # every update they receive), or deletions of nothing. Not applied to the
-            # room; what the trial may keep of such deletions goes with it when rebuilt.
+            # every update they receive), or deletions of what is already deleted.
             self.ignored_bytes += len(update)
-            if self.ignored_bytes > self.max_pending_bytes:
-                self._rebuild()
             return []
         if complete:
             return self._accept(update)
@@ -159,10 +160,17 @@ class DocumentGuard:
         return []
 
     def _accept(self, update: bytes) -> list[bytes]:
-        ready = [*self.held, update]
-        self.size += self.held_bytes + len(update)
-        self.held.clear()
-        self.held_bytes = 0
+        ready: list[bytes] = []
+        if self.held:
+            # Only those it completed: the others still wait, and still count.
+            state = self._trial.get_state()
+            waiting: list[bytes] = []
+            for held in self.held:
+                (ready if get_update(held, state)[:1] == b"\x00" else waiting).append(held)
+            self.held = waiting
+            self.held_bytes = sum(len(held) for held in waiting)
+        ready.append(update)
+        self.size += sum(len(u) for u in ready)
         return ready
 
     def trusted(self, update: bytes) -> None:
@@ -182,15 +190,6 @@ class DocumentGuard:
 
     def _on_trial_update(self, event: TransactionEvent) -> None:
         self._trial_update = event.update
-
-    def _on_source(self, event: Any) -> None:
-        if not self._checking:
-            return
-        for op in event.delta:
-            if "attributes" in op:
-                self._flag("the code is plain text: no formatting")
-            if "insert" in op and not isinstance(op["insert"], str):
-                self._flag("the code is plain text: no embedded objects")
 
     def _owned_observer(self, check: Callable[[str, Any], str | None]) -> Callable[[Any], None]:
         # (A plain function of one argument: pycrdt passes more to callables taking more.)
@@ -234,3 +233,12 @@ class DocumentGuard:
                         self._flag(schema.chunk_problem(chunk))
             else:
                 self._flag("runs hold no other shared types")
+
+
+def _code_problem(source: Text) -> str | None:
+    # The text's length counts every item in it (UTF-8 bytes for characters, one for each
+    # value or shared type); its string holds the characters only. (Formatting and embeds
+    # never get this far: the scan refuses them.)
+    if len(source) != len(str(source).encode("utf-8")):
+        return "the code is plain text"
+    return None

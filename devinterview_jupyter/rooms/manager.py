@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,8 +50,10 @@ class RoomManager:
         idle_seconds: float = 60.0,
         snapshot_every: int = 500,
         limits: RoomLimits | None = None,
+        on_refusal: Callable[[str], None] | None = None,
     ) -> None:
         self.limits = limits or RoomLimits()
+        self.on_refusal = on_refusal
         self.database = database
         self.writer = writer
         self.log = log
@@ -104,7 +107,7 @@ class RoomManager:
             timer = timer.pause(ended_at.timestamp() * 1000.0)
 
         # Observed from here on: the server's own writes below are stored and sent too.
-        sync = RoomSync(doc, store, self.log, self.limits)
+        sync = RoomSync(doc, store, self.log, self.limits, self.on_refusal)
         owned = OwnedMaps(doc, meta, timer)
         owned.attach()
         room = Room(session_id, sync, store, owned, read_only=meta["status"] == "terminated")

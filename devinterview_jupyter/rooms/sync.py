@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pycrdt import Awareness, Doc, TransactionEvent, create_awareness_message
 
 from .budget import RoomLimits, TokenBucket
-from .guard import DocumentGuard, Refused
+from .guard import CLOSE_MALFORMED, DocumentGuard, Refused
 from .protocol import (
     Frame,
     MessageType,
@@ -96,8 +97,10 @@ class RoomSync:
         sink: UpdateSink,
         log: logging.Logger,
         limits: RoomLimits | None = None,
+        on_refusal: Callable[[str], None] | None = None,
     ) -> None:
         self.doc = doc
+        self.on_refusal = on_refusal
         self.sink = sink
         self.log = log
         self.limits = limits or RoomLimits()
@@ -185,6 +188,8 @@ class RoomSync:
         except Refused as e:
             self.stats.updates_refused += 1
             self.log.info("DevInterview: closing a room connection: %s", e.reason)
+            if self.on_refusal is not None and e.code != CLOSE_MALFORMED:
+                self.on_refusal(self.peers[peer].who.key)
             peer.reject(e.code, e.reason)
             return
         self._from = peer
@@ -256,7 +261,9 @@ class RoomSync:
         for cid in (*changes["added"], *changes["updated"]):
             self.owners[cid] = conn
             conn.ids.add(cid)
-            self._remember(cid, conn.who.key)
+            if not self._remember(cid, conn.who.key):
+                peer.reject(1008, "too many awareness clients")
+                return
         for cid in changes["removed"]:
             conn.ids.discard(cid)
             if self.owners.get(cid) is conn:
@@ -287,14 +294,19 @@ class RoomSync:
             board["color"] = color
         return json.dumps(state, separators=(",", ":"), ensure_ascii=False)
 
-    def _remember(self, cid: int, key: str) -> None:
-        if cid not in self.introduced_by and len(self.introduced_by) >= MAX_REMEMBERED_IDS:
-            # Forget the oldest id nobody holds any more; a live one is never forgotten.
-            for old in self.introduced_by:
-                if old not in self.owners:
-                    del self.introduced_by[old]
-                    break
-        self.introduced_by[cid] = key
+    def _remember(self, cid: int, key: str) -> bool:
+        """Note who introduced ``cid``; False if this credential may not add more ids."""
+        if cid in self.introduced_by or len(self.introduced_by) < MAX_REMEMBERED_IDS:
+            self.introduced_by[cid] = key
+            return True
+        # Full: make room only among this credential's own ids that nobody holds, so that
+        # nobody can push someone else's id out (and then take it).
+        for old, introducer in self.introduced_by.items():
+            if introducer == key and old not in self.owners:
+                del self.introduced_by[old]
+                self.introduced_by[cid] = key
+                return True
+        return False
 
     def _on_presence(self, topic: str, event: tuple[dict[str, list[int]], Any]) -> None:
         if topic == "update":

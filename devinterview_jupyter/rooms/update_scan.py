@@ -14,6 +14,7 @@ malformed; the guard then refuses it like pycrdt would.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
 # Content kinds (the low five bits of a struct's info byte).
 _GC, _DELETED, _JSON, _BINARY, _STRING, _EMBED, _FORMAT, _TYPE, _ANY, _DOC, _SKIP = range(11)
@@ -115,30 +116,38 @@ class _Bytes:
             raise MalformedUpdate(f"unknown value type {kind}")
 
 
-def check_update(update: bytes, roots: Collection[str], map_roots: Collection[str]) -> bool:
-    """Raise UpdateProblem if ``update`` carries content the document may not hold, names
-    a root not in ``roots``, or writes keys into a list root / items into a map root.
+@dataclass(frozen=True)
+class Scan:
+    """What the guard needs to know of an update that passed the scan."""
 
-    Returns whether it places values or shared types beside existing items: only such an
-    update can put something other than characters into a text (its parent is known only
-    once applied)."""
+    # Values or shared types anywhere: only such an update can put something other than
+    # characters into a text (an item's parent is known only once it is applied).
+    places_values: bool
+    # The end of every client's deleted range (client id -> first clock after it).
+    deletes_up_to: dict[int, int]
+
+
+def check_update(update: bytes, roots: Collection[str], map_roots: Collection[str]) -> Scan:
+    """Raise UpdateProblem if ``update`` carries content the document may not hold, names
+    a root not in ``roots``, or writes keys into a list root / items into a map root."""
     reader = _Bytes(update)
-    beside = False
+    values = False
     for _ in range(reader.uint()):  # clients
         structs = reader.uint()
         reader.uint()  # client id
         reader.uint()  # first clock
         for _ in range(structs):
-            beside = _check_struct(reader, roots, map_roots) or beside
-    # The delete set (client, ranges of clock and length): any id is acceptable.
+            values = _check_struct(reader, roots, map_roots) or values
+    deletes: dict[int, int] = {}
     for _ in range(reader.uint()):
-        reader.uint()
+        client = reader.uint()
         for _ in range(reader.uint()):
-            reader.uint()
-            reader.uint()
+            end = reader.uint() + reader.uint()
+            if end > deletes.get(client, 0):
+                deletes[client] = end
     if reader.pos != len(update):
         raise MalformedUpdate("stray bytes after the update")
-    return beside
+    return Scan(values, deletes)
 
 
 def _check_struct(reader: _Bytes, roots: Collection[str], map_roots: Collection[str]) -> bool:
@@ -183,4 +192,14 @@ def _check_struct(reader: _Bytes, roots: Collection[str], map_roots: Collection[
     else:  # _ANY
         for _ in range(reader.uint()):
             reader.skip_any()
-    return bool(info & (_HAS_ORIGIN | _HAS_RIGHT_ORIGIN))
+    return True
+
+
+def read_state_vector(encoded: bytes) -> dict[int, int]:
+    """A Yjs state vector: client id -> the first clock not yet seen from it."""
+    reader = _Bytes(encoded)
+    vector = {}
+    for _ in range(reader.uint()):
+        client = reader.uint()
+        vector[client] = reader.uint()
+    return vector
