@@ -100,3 +100,20 @@ def api(jp_serverapp: Any, http_server_client: Any, jp_base_url: str) -> Api:
 @pytest.fixture
 def devinterview_app(jp_serverapp: Any) -> Any:
     return jp_serverapp.extension_manager.extension_apps["devinterview_jupyter"].copy().pop()
+
+
+@pytest.fixture
+def room_url(jp_http_port: int, jp_base_url: str) -> Any:
+    """The websocket URL of a session's room (with an optional query string)."""
+
+    def build(session_id: str, query: str = "") -> str:
+        url = f"ws://127.0.0.1:{jp_http_port}{jp_base_url}devinterview/api/rooms/{session_id}"
+        return url + (f"?{query}" if query else "")
+
+    return build
+
+
+@pytest.fixture
+def interviewer(api: Api) -> dict[str, str]:
+    """Headers of an interviewer (a bare token: a new anonymous user on every request)."""
+    return {"Authorization": f"token {api.server_token}"}

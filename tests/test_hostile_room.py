@@ -27,20 +27,6 @@ from tests.yclient import open_ws, synced_doc, text, until, upgrade_status
 HUGE_CLOCK = 2**53 - 1
 
 
-@pytest.fixture
-def room_url(jp_http_port: int, jp_base_url: str):
-    def build(session_id: str, query: str = "") -> str:
-        url = f"ws://127.0.0.1:{jp_http_port}{jp_base_url}devinterview/api/rooms/{session_id}"
-        return url + (f"?{query}" if query else "")
-
-    return build
-
-
-@pytest.fixture
-def interviewer(api) -> dict[str, str]:
-    return {"Authorization": f"token {api.server_token}"}
-
-
 def bearer(invite: dict[str, Any]) -> dict[str, str]:
     return {"Authorization": f"Bearer {invite['token']}"}
 

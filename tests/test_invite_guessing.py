@@ -85,15 +85,6 @@ def lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-@pytest.fixture
-def room_url(jp_http_port: int, jp_base_url: str):
-    def build(session_id: str, query: str = "") -> str:
-        url = f"ws://127.0.0.1:{jp_http_port}{jp_base_url}devinterview/api/rooms/{session_id}"
-        return url + (f"?{query}" if query else "")
-
-    return build
-
-
 async def join(api: Any, token: str, client: dict[str, str]) -> Any:
     return await api("POST", "join", {"token": token}, as_=None, headers=client)
 

@@ -38,20 +38,6 @@ def devinterview_config(own_frames: bool) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def room_url(jp_http_port: int, jp_base_url: str):
-    def build(session_id: str, query: str = "") -> str:
-        url = f"ws://127.0.0.1:{jp_http_port}{jp_base_url}devinterview/api/rooms/{session_id}"
-        return url + (f"?{query}" if query else "")
-
-    return build
-
-
-@pytest.fixture
-def interviewer(api) -> dict[str, str]:
-    return {"Authorization": f"token {api.server_token}"}
-
-
 async def stored_rows(app: Any, session_id: str, kind: str | None = None) -> int:
     await app.rooms.writer.flush()
     async with app.database.session() as db:

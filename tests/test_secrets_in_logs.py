@@ -25,15 +25,6 @@ def records() -> Iterator[AllRecords]:
         yield captured
 
 
-@pytest.fixture
-def room_url(jp_http_port: int, jp_base_url: str):
-    def build(session_id: str, query: str) -> str:
-        base = f"ws://127.0.0.1:{jp_http_port}{jp_base_url}devinterview/api/rooms/{session_id}"
-        return f"{base}?{query}"
-
-    return build
-
-
 async def test_no_token_in_any_log_line(
     api, records, room_url, devinterview_app, monkeypatch: pytest.MonkeyPatch
 ):

@@ -35,14 +35,6 @@ def jp_server_config(devinterview_database_url: str, devinterview_config: dict[s
     }
 
 
-@pytest.fixture
-def room_url(jp_http_port: int, jp_base_url: str):
-    def build(session_id: str) -> str:
-        return f"ws://127.0.0.1:{jp_http_port}{jp_base_url}devinterview/api/rooms/{session_id}"
-
-    return build
-
-
 async def create_as(api: Any, who: dict[str, str], title: str) -> dict[str, Any]:
     reply = await api("POST", "sessions", {"title": title}, as_=None, headers=who)
     assert reply.status == 201, reply.body
