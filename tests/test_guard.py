@@ -14,7 +14,7 @@ from devinterview_jupyter.rooms import sync as sync_module
 from devinterview_jupyter.rooms.budget import ConnectionCounter
 from devinterview_jupyter.rooms.document import new_document
 from devinterview_jupyter.rooms.guard import DocumentGuard, Refused
-from devinterview_jupyter.rooms.protocol import Frame, MessageType
+from devinterview_jupyter.rooms.protocol import parse_frame
 from devinterview_jupyter.rooms.sync import Participant, RoomSync
 from tests.test_rooms import awareness_entries
 from tests.yencode import ANY, TYPE, Y_MAP, item, update, values
@@ -106,8 +106,7 @@ class FakePeer:
 
 
 def presence(room: RoomSync, peer: FakePeer, entries: list[tuple[int, int, str]]) -> None:
-    payload = awareness_entries(entries)[2:]  # strip the message type and length
-    room.receive(peer, Frame(MessageType.AWARENESS, None, payload))
+    room.receive(peer, parse_frame(awareness_entries(entries)))
 
 
 def test_nobody_can_push_another_participants_presence_id_out_of_memory(monkeypatch) -> None:

@@ -18,7 +18,7 @@ from tornado.websocket import WebSocketClientConnection
 
 from devinterview_jupyter.db.models import Invite
 from devinterview_jupyter.rooms.document import new_document
-from devinterview_jupyter.rooms.protocol import MessageType, parse_frame, read_awareness
+from devinterview_jupyter.rooms.protocol import MessageType, parse_frame
 from tests.helpers import SHAPE, create_invite, create_session, stable_identity
 from tests.rawws import raw_upgrade
 from tests.test_rooms import awareness_entries, awareness_frame, stored_rows, until_room
@@ -51,7 +51,7 @@ async def presence_until(
             message = await conn.read_message()
             assert message is not None, "connection closed"
             if message[0] == MessageType.AWARENESS:
-                for entry in read_awareness(parse_frame(message).payload):
+                for entry in parse_frame(message).presence:
                     states[entry.client_id] = entry.state
 
     await asyncio.wait_for(read(), timeout)

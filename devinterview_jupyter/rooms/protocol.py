@@ -34,10 +34,21 @@ class MalformedFrame(ValueError):
 
 
 @dataclass(frozen=True)
+class PresenceEntry:
+    """One client's state in an awareness message (None: the client left)."""
+
+    client_id: int
+    clock: int
+    state: Any
+    size: int  # bytes of the state as sent
+
+
+@dataclass(frozen=True)
 class Frame:
     type: MessageType
     sync_type: SyncType | None = None
     payload: bytes = b""
+    presence: tuple[PresenceEntry, ...] = ()  # an awareness frame's entries, parsed once
 
     @property
     def changes_document(self) -> bool:
@@ -106,32 +117,11 @@ def parse_frame(data: bytes) -> Frame:
     if kind is MessageType.AWARENESS:
         payload = reader.var_bytes()
         reader.done()
-        _check_awareness(payload)
-        return Frame(kind, None, payload)
+        return Frame(kind, None, payload, read_awareness(payload))
     if kind is MessageType.QUERY_AWARENESS:
         reader.done()
         return Frame(kind)
     raise MalformedFrame("auth messages are not accepted from clients")
-
-
-@dataclass(frozen=True)
-class PresenceEntry:
-    """One client's state in an awareness message (None: the client left)."""
-
-    client_id: int
-    clock: int
-    state: Any
-
-
-def read_awareness(payload: bytes) -> list[PresenceEntry]:
-    """The entries of an awareness message (the frame was checked by ``parse_frame``)."""
-    reader = _Reader(payload)
-    entries = []
-    for _ in range(reader.var_uint()):
-        client_id = reader.var_uint()
-        clock = reader.var_uint()
-        entries.append(PresenceEntry(client_id, clock, json.loads(reader.var_string())))
-    return entries
 
 
 def write_awareness(entries: list[tuple[int, int, str]]) -> bytes:
@@ -144,11 +134,13 @@ def write_awareness(entries: list[tuple[int, int, str]]) -> bytes:
     return b"".join(parts)
 
 
-def _check_awareness(payload: bytes) -> None:
+def read_awareness(payload: bytes) -> tuple[PresenceEntry, ...]:
+    """The entries of an awareness message; MalformedFrame if it is not one."""
     reader = _Reader(payload)
     count = reader.var_uint()
     if count > MAX_AWARENESS_ENTRIES:
         raise MalformedFrame("too many awareness entries")
+    entries = []
     for _ in range(count):
         client_id = reader.var_uint()
         clock = reader.var_uint()
@@ -156,9 +148,11 @@ def _check_awareness(payload: bytes) -> None:
         # on anything larger, so relaying it would break presence for everyone.
         if client_id > MAX_CLIENT_ID or clock > MAX_CLOCK:
             raise MalformedFrame("awareness client id or clock out of range")
-        state = reader.var_string()
+        raw = reader.var_string()
         try:
-            json.loads(state)
+            state = json.loads(raw)
         except (ValueError, RecursionError) as e:
             raise MalformedFrame("awareness state is not JSON") from e
+        entries.append(PresenceEntry(client_id, clock, state, len(raw)))
     reader.done()
+    return tuple(entries)

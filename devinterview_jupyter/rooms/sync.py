@@ -29,7 +29,6 @@ from .protocol import (
     Frame,
     MessageType,
     SyncType,
-    read_awareness,
     sync_frame,
     write_awareness,
 )
@@ -220,7 +219,11 @@ class RoomSync:
     def _awareness(self, peer: Peer, frame: Frame) -> None:
         conn = self.peers[peer]
         entries = []
-        for entry in read_awareness(frame.payload):
+        for entry in frame.presence:
+            if entry.size > self.limits.max_awareness_state_bytes:
+                # Before any work on it (a frame may be a megabyte).
+                peer.reject(1009, "awareness state too large")
+                return
             cid, state = entry.client_id, entry.state
             owner = self.owners.get(cid)
             introducer = self.introduced_by.get(cid, conn.who.key)
@@ -239,9 +242,6 @@ class RoomSync:
             stamped = "null" if state is None else self._stamp(state, conn.who)
             if stamped is None:
                 peer.reject(1007, "awareness state must be an object")
-                return
-            if len(stamped) > self.limits.max_awareness_state_bytes:
-                peer.reject(1009, "awareness state too large")
                 return
             entries.append((cid, entry.clock, stamped))
         if not entries:

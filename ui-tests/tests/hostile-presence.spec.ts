@@ -6,53 +6,17 @@
 import { expect, test } from '@playwright/test';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
+import type { IClient } from './yclient';
+import { connect, synced } from './yclient';
 
 // The server that wants a login (jupyter_server_candidate_config.py): on Galata's own,
 // without authentication, every visitor would be an interviewer.
 const BASE = 'http://localhost:8890';
 const API = `${BASE}/devinterview/api`;
+const ROOMS = `${API.replace(/^http/, 'ws')}/rooms`;
 const TOKEN = 'devinterview-ui-tests-interviewer';
 const AS_INTERVIEWER = { Authorization: `token ${TOKEN}` };
 const AWARENESS = 1;
-
-interface IClient {
-  doc: Y.Doc;
-  provider: WebsocketProvider;
-  closes: number[];
-}
-
-function connect(sessionId: string, params: Record<string, string> = {}) {
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(
-    `${API.replace(/^http/, 'ws')}/rooms`,
-    sessionId,
-    doc,
-    { WebSocketPolyfill: WebSocket as any, disableBc: true, params }
-  );
-  const client: IClient = { doc, provider, closes: [] };
-  provider.on('connection-close', (event: any) => {
-    client.closes.push(event?.code ?? 0);
-  });
-  return client;
-}
-
-function synced(client: IClient): Promise<void> {
-  if (client.provider.synced) {
-    return Promise.resolve();
-  }
-  return new Promise(resolve => {
-    const onSync = (isSynced: boolean) => {
-      if (isSynced) {
-        client.provider.off('sync', onSync);
-        resolve();
-      }
-    };
-    client.provider.on('sync', onSync);
-  });
-}
 
 /**
  * An awareness message for any client id and clock, as a hostile page could send it.
@@ -88,9 +52,9 @@ test('a candidate cannot rename, impersonate or disconnect the interviewer', asy
   expect(invited.status()).toBe(201);
   const invite = await invited.json();
 
-  const ada = connect(session.id, { token: TOKEN });
-  const watcher = connect(session.id, { token: TOKEN });
-  const mallory = connect(session.id, { candidate_token: invite.token });
+  const ada = connect(ROOMS, session.id, { token: TOKEN });
+  const watcher = connect(ROOMS, session.id, { token: TOKEN });
+  const mallory = connect(ROOMS, session.id, { candidate_token: invite.token });
   try {
     await Promise.all([synced(ada), synced(watcher), synced(mallory)]);
     const adaId = ada.doc.clientID;

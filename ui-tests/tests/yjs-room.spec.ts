@@ -3,43 +3,11 @@
  * (yjs + y-websocket, as a browser would use them) syncs through it with no adapter.
  */
 import { expect, test } from '@playwright/test';
-import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
+import { connect, synced } from './yclient';
 
 const BASE = process.env.TARGET_URL ?? 'http://localhost:8888';
 const API = `${BASE}/devinterview/api`;
-
-interface IClient {
-  doc: Y.Doc;
-  provider: WebsocketProvider;
-}
-
-function connect(sessionId: string): IClient {
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(
-    `${API.replace(/^http/, 'ws')}/rooms`,
-    sessionId,
-    doc,
-    { WebSocketPolyfill: WebSocket as any, disableBc: true }
-  );
-  return { doc, provider };
-}
-
-function synced(client: IClient): Promise<void> {
-  if (client.provider.synced) {
-    return Promise.resolve();
-  }
-  return new Promise(resolve => {
-    const onSync = (isSynced: boolean) => {
-      if (isSynced) {
-        client.provider.off('sync', onSync);
-        resolve();
-      }
-    };
-    client.provider.on('sync', onSync);
-  });
-}
+const ROOMS = `${API.replace(/^http/, 'ws')}/rooms`;
 
 test('yjs clients sync through the room, which is read-only after terminate', async ({
   request
@@ -50,8 +18,8 @@ test('yjs clients sync through the room, which is read-only after terminate', as
   expect(created.status()).toBe(201);
   const session = await created.json();
 
-  const a = connect(session.id);
-  const b = connect(session.id);
+  const a = connect(ROOMS, session.id);
+  const b = connect(ROOMS, session.id);
   try {
     await Promise.all([synced(a), synced(b)]);
     a.doc.getText('source').insert(0, 'console.log(42);');
@@ -71,7 +39,7 @@ test('yjs clients sync through the room, which is read-only after terminate', as
 
     // After the end, edits stay local: the server neither applies nor relays them.
     a.doc.getText('source').insert(0, '// too late\n');
-    const reviewer = connect(session.id);
+    const reviewer = connect(ROOMS, session.id);
     try {
       await synced(reviewer);
       await new Promise(resolve => setTimeout(resolve, 300));
