@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from .db.engine import Database, DatabaseUnavailable
 from .db.url import DatabaseURLError, normalize_database_url, redact_url
 from .logs import drop_unwritten_levels
 from .rooms.budget import ConnectionCounter, RoomLimits, SendBudget
+from .rooms.bus import Bus, PostgresBus
 from .rooms.manager import RoomManager
 from .rooms.store import UpdateWriter
 
@@ -263,6 +265,21 @@ class DevInterviewApp(ExtensionApp):
         room unloads), so that loading reads one snapshot and the updates after it.""",
     ).tag(config=True)
 
+    room_recheck_seconds = Float(
+        2.0,
+        help="""With PostgreSQL, where other servers may host the same rooms: how often a
+        server re-reads the sessions and invites of the rooms it hosts. Changes made on
+        another server reach this one at once through a notice; this is the bound when a
+        notice was lost (a dropped database connection).""",
+    ).tag(config=True)
+
+    room_notice_keepalive_seconds = Float(
+        5.0,
+        help="""With PostgreSQL: how often the connection that receives other servers'
+        room notices is checked. A connection found dead is replaced and every hosted room
+        catches up from the stored log.""",
+    ).tag(config=True)
+
     freeze_startup_objects = Bool(
         True,
         help="""Exclude the objects that exist once the server has started from Python's
@@ -366,9 +383,33 @@ class DevInterviewApp(ExtensionApp):
             window_seconds=60.0,
             max_addresses=self.invite_failure_addresses,
         )
+        # Names this server process in the shared room log and in notices.
+        origin = uuid.uuid4().hex[:16]
         writer = UpdateWriter(
-            self.database, log=self.log, interval=self.room_flush_interval_ms / 1000.0
+            self.database,
+            log=self.log,
+            origin=origin,
+            interval=self.room_flush_interval_ms / 1000.0,
         )
+        bus = (
+            PostgresBus(
+                self.database.url,
+                origin=origin,
+                log=self.log,
+                connect_timeout=self.database_connect_timeout,
+                keepalive_seconds=self.room_notice_keepalive_seconds,
+            )
+            if self.database.backend == "postgresql"
+            else Bus(origin)
+        )
+        if self.session_access == "owner" and not bus.shared:
+            self.log.warning(
+                "DevInterview: session_access = 'owner' (a team) with %s: rooms are shared "
+                "only between servers on one PostgreSQL database; with SQLite each server "
+                "has its own rooms and its own sessions. Set DevInterviewApp.database_url "
+                "to a PostgreSQL database (docs/deploy).",
+                self.database.backend,
+            )
         self.rooms = RoomManager(
             self.database,
             writer,
@@ -382,6 +423,8 @@ class DevInterviewApp(ExtensionApp):
                 awareness_per_second=self.room_awareness_per_second,
                 awareness_burst=self.room_awareness_burst,
             ),
+            bus=bus,
+            recheck_seconds=self.room_recheck_seconds,
         )
         self.send_budget = SendBudget(self.room_send_budget_bytes)
         self.room_connections = ConnectionCounter(self.room_refusal_cooldown_seconds)
@@ -412,6 +455,8 @@ class DevInterviewApp(ExtensionApp):
         # An outage is already logged in one line; requests retry.
         with contextlib.suppress(DatabaseUnavailable):
             await self.database.ensure_ready()
+        # Listen to the other servers of a team from the start (no-op on SQLite).
+        self.rooms.start()
 
     async def stop_extension(self) -> None:
         warmup = getattr(self, "_warmup", None)

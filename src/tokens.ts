@@ -8,6 +8,8 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 
 import type {
+  ICoInterviewer,
+  ICoInterviewerList,
   IInviteCreate,
   IInviteCreated,
   IInviteList,
@@ -95,6 +97,26 @@ export interface IDevInterviewClient {
    * Revoke an invite.
    */
   revokeInvite(sessionId: string, inviteId: string): Promise<void>;
+
+  /**
+   * List the co-interviewers of a session (hub users the owner added), oldest first.
+   */
+  listCoInterviewers(sessionId: string): Promise<ICoInterviewerList>;
+
+  /**
+   * Add a co-interviewer by hub user name (idempotent). With
+   * `session_access = "owner"` only the session's owner may (403 `owner_only`).
+   */
+  addCoInterviewer(
+    sessionId: string,
+    username: string
+  ): Promise<ICoInterviewer>;
+
+  /**
+   * Remove a co-interviewer (404 when not one). With
+   * `session_access = "owner"` only the session's owner may (403 `owner_only`).
+   */
+  removeCoInterviewer(sessionId: string, username: string): Promise<void>;
 
   /**
    * Exchange an invite token for the candidate's access to its session.

@@ -115,9 +115,16 @@ class RoomUpdate(Base):
     session_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey(InterviewSession.id, ondelete="CASCADE")
     )
+    # "update" (from a participant), "server" (the server's own write: meta, timer) or
+    # "snapshot" (the whole state, containing every update up to ``upto``).
     kind: Mapped[str] = mapped_column(String(16), default="update")
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The server process that wrote the row: a server skips its own rows when it catches
+    # up with the others' (rooms/follow.py).
+    origin: Mapped[str | None] = mapped_column(String(32))
+    # Snapshots only: every row of the session with an id up to this one is contained.
+    upto: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
 
 
 class CoInterviewer(Base):

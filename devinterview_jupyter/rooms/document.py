@@ -4,7 +4,9 @@ The document's roots are in ``ydoc.py`` (``InterviewDocument``), what a client m
 into them in ``schema.py``.
 
 "Owned by the server" means any other writer is overwritten: the server keeps the true
-values and writes them back whenever the map differs from them.
+values and writes them back whenever the map differs from them. With several servers
+hosting one room, each repairs only what its own participants wrote, and takes on as its
+own the values another server wrote (``adopt``), or two servers would undo each other.
 """
 
 from __future__ import annotations
@@ -92,6 +94,8 @@ class OwnedMaps:
         self.timer = timer
         self._repair_scheduled = False
         self._subscriptions: list[Any] = []
+        # Set while another server's rows are applied: their changes are not repaired.
+        self.following = False
 
     def attach(self) -> None:
         self.write()
@@ -124,6 +128,11 @@ class OwnedMaps:
                     if key not in ymap or ymap[key] != value:
                         ymap[key] = value
 
+    def adopt(self) -> None:
+        """Take the maps' values as the true ones: another server wrote them."""
+        self.meta = dict(self.doc.get(META, type=Map).to_py() or {})
+        self.timer = TimerState.from_map(self.doc.get(TIMER, type=Map).to_py() or {})
+
     def _differs(self) -> bool:
         wanted = {META: self.meta, TIMER: self.timer.as_map()}
         for name, values in wanted.items():
@@ -133,7 +142,7 @@ class OwnedMaps:
 
     def _changed(self, _event: Any) -> None:
         # Writing inside an observer is not allowed: repair right after this transaction.
-        if self._repair_scheduled:
+        if self._repair_scheduled or self.following:
             return
         self._repair_scheduled = True
         asyncio.get_running_loop().call_soon(self._repair)

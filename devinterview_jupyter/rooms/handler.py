@@ -3,7 +3,8 @@
 Speaks the y-websocket protocol (``sync.RoomSync`` does the syncing); this handler
 authenticates before the upgrade, checks origins, and inspects every frame: malformed or
 oversized frames close that one connection, and document changes are dropped once the
-interview is over.
+interview is over. Connecting and every frame received mark the Jupyter server active
+(``activity.py``), so JupyterHub's idle culler leaves a live interview alone.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tornado.websocket import WebSocketClosedError, WebSocketHandler
 from ..api.base import DevInterviewMixin, parse_uuid
 from ..auth import RESOURCE_ROOMS, Candidate
 from ..errors import ApiError
+from .activity import ActivityClock, activity_clock
 from .manager import Room
 from .protocol import MalformedFrame, parse_frame
 from .stream_transport import serve_on_stream
@@ -52,6 +54,7 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
     _own_frames = False
     _closed_with: tuple[int, str] | None = None
     _peer: Peer | None = None  # what the room sends to: this handler, or its RoomSocket
+    _activity: ActivityClock  # marks the server active (activity.py); set by open()
 
     # -- before the upgrade -------------------------------------------------------------
 
@@ -133,6 +136,9 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
     def open(self, *args: Any, **kwargs: Any) -> Awaitable[None] | None:
         assert self.room is not None
         self._opened = True
+        # A connection, and then every frame it sends, is use of this server (activity.py).
+        self._activity = activity_clock(self.settings)
+        self._activity.touch()
         if self._expires_at is not None:
             # An invite that expires while its connection is open ends it, as revocation does.
             left = self._expires_at.timestamp() - time.time()
@@ -227,6 +233,7 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
             self.log.info("DevInterview: closing a room connection: %s", e)
             self.reject(1007, "malformed frame")
             return
+        self._activity.touch()
         if frame.changes_document and room.read_only:
             # The interview is over: nothing changes the document any more.
             return

@@ -1,24 +1,42 @@
-"""Rooms in memory: loaded on first use, kept in step with the database, unloaded when idle."""
+"""Rooms in memory: loaded on first use, kept in step with the database, unloaded when idle.
+
+Any number of servers on one PostgreSQL may host the room of the same session at once
+(the owner's, a co-interviewer's, a restarted one). They share the update log; each follows
+the others' rows (``follow.LogFollower``), passes its participants' presence on through the
+bus (``bus.py``), and tells the others when the session changes, is deleted or loses an
+invite. Notices can be lost; the log and a periodic re-read of sessions and invites cannot.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import contextlib
 import logging
+import time
 import uuid
-from collections.abc import Callable
+import zlib
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 from pycrdt import Map
+from sqlalchemy import select
 
 from .. import sessions as ops
-from ..db.engine import Database
-from ..db.models import InterviewSession
+from ..db.engine import Database, DatabaseUnavailable
+from ..db.models import InterviewSession, Invite, utcnow
 from .budget import RoomLimits
+from .bus import BYE, CHANGED, DELETED, HELLO, NEW_ROWS, PRESENCE, REVOKED, Bus, Notice
 from .document import OwnedMaps, TimerState, new_document, server_now_ms
+from .follow import LogFollower
 from .store import SQLYStore, UpdateWriter
 from .sync import RoomSync
 from .ydoc import TIMER
+
+# Presence from another server not renewed for this long is dropped (that server died):
+# browsers renew theirs every 15 s.
+REMOTE_PRESENCE_TIMEOUT_MS = 45_000
 
 
 @dataclass(eq=False)
@@ -27,9 +45,11 @@ class Room:
     sync: RoomSync
     store: SQLYStore
     owned: OwnedMaps
+    follower: LogFollower
     read_only: bool = False
     users: set[object] = field(default_factory=set)
     unload_handle: asyncio.TimerHandle | None = None
+    snapshot_task: asyncio.Task[bool] | None = None
 
     @property
     def doc(self) -> Any:
@@ -38,6 +58,36 @@ class Room:
 
 def _meta_of(session: InterviewSession) -> dict[str, Any]:
     return {"language": session.language, "status": session.status}
+
+
+class KeyedLocks:
+    """One asyncio lock per key, forgotten once nobody holds or waits for it.
+
+    A lock dropped while someone still waits on it would let the next comer create a
+    second one, and two holders run at once (two rooms loaded for one session).
+    """
+
+    def __init__(self) -> None:
+        self._locks: dict[uuid.UUID, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: uuid.UUID) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (None, 0))
+        if lock is None:
+            lock = asyncio.Lock()
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
 
 
 class RoomManager:
@@ -51,6 +101,8 @@ class RoomManager:
         snapshot_every: int = 500,
         limits: RoomLimits | None = None,
         on_refusal: Callable[[str], None] | None = None,
+        bus: Bus | None = None,
+        recheck_seconds: float = 2.0,
     ) -> None:
         self.limits = limits or RoomLimits()
         self.on_refusal = on_refusal
@@ -59,18 +111,28 @@ class RoomManager:
         self.log = log
         self.idle_seconds = idle_seconds
         self.snapshot_every = snapshot_every
+        self.recheck_seconds = recheck_seconds
         self.rooms: dict[uuid.UUID, Room] = {}
-        self._locks: dict[uuid.UUID, asyncio.Lock] = {}
+        self.locks = KeyedLocks()
+        self.bus = bus or Bus(writer.origin)
+        self.bus.on_notice = self._notice
+        self.bus.on_connected = self._bus_connected
+        self._recheck_task: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
 
-    def _lock(self, session_id: uuid.UUID) -> asyncio.Lock:
-        return self._locks.setdefault(session_id, asyncio.Lock())
+    def start(self) -> None:
+        """Listen to the other servers (when there can be any)."""
+        if self.bus.shared:
+            self.bus.start()
+            if self._recheck_task is None:
+                self._recheck_task = asyncio.ensure_future(self._recheck_loop())
 
     async def acquire(self, session_id: uuid.UUID, user: object) -> Room:
         """The room of a session, loaded if need be, held for ``user`` until ``release``.
 
         Loads are serialised per session, so two first joins share one room.
         """
-        async with self._lock(session_id):
+        async with self.locks.hold(session_id):
             room = self.rooms.get(session_id)
             if room is None:
                 room = await self._load(session_id)
@@ -92,16 +154,23 @@ class RoomManager:
             )
 
     async def _load(self, session_id: uuid.UUID) -> Room:
+        self.start()
         async with self.database.session() as db:
             session = await ops.get_session(db, session_id)
             meta = _meta_of(session)
             ended_at = session.ended_at
             planned = session.planned_minutes
+        # Listening before reading the log: a row committed after the read is announced.
+        await self.bus.subscribe(session_id)
         doc = new_document()
         store = SQLYStore(
             str(session_id), writer=self.writer, doc=doc, snapshot_every=self.snapshot_every
         )
-        await store.load_into(doc)
+        try:
+            position = await store.load_into(doc)
+        except BaseException:
+            await self._unsubscribe(session_id)
+            raise
         timer = TimerState.from_map(doc.get(TIMER, type=Map).to_py() or {}).with_plan(planned)
         if ended_at is not None:
             timer = timer.pause(ended_at.timestamp() * 1000.0)
@@ -110,34 +179,76 @@ class RoomManager:
         sync = RoomSync(doc, store, self.log, self.limits, self.on_refusal)
         owned = OwnedMaps(doc, meta, timer)
         owned.attach()
-        room = Room(session_id, sync, store, owned, read_only=meta["status"] == "terminated")
+        follower = LogFollower(
+            store,
+            lambda update, server: self._apply_remote(room, update, server),
+            doc.get_update,
+            position=position,
+            log=self.log,
+        )
+        room = Room(
+            session_id, sync, store, owned, follower, read_only=meta["status"] == "terminated"
+        )
+        store.on_snapshot_due = lambda: self._snapshot_soon(room)
+        sync.on_presence = lambda update: self._publish_presence(room, update)
+        self.bus.publish(session_id, HELLO)
         self.log.debug("DevInterview room %s loaded", session_id)
         return room
 
+    def _apply_remote(self, room: Room, update: bytes, server: bool) -> None:
+        room.owned.following = True
+        try:
+            room.sync.apply_remote(update)
+        finally:
+            room.owned.following = False
+        if server:
+            # Meta and timer as another server wrote them (it terminated the interview,
+            # started the timer): ours from now on too.
+            room.owned.adopt()
+            room.read_only = room.read_only or room.owned.meta.get("status") == "terminated"
+
+    def _snapshot_soon(self, room: Room) -> None:
+        if room.snapshot_task is None or room.snapshot_task.done():
+            room.snapshot_task = asyncio.ensure_future(room.follower.snapshot())
+
     async def unload(self, session_id: uuid.UUID) -> None:
-        async with self._lock(session_id):
+        async with self.locks.hold(session_id):
             room = self.rooms.get(session_id)
             if room is None or room.users:
                 return
-            del self.rooms[session_id]
-            await self._close(room)
-        self._locks.pop(session_id, None)
+            # Listed until stored: whoever waits for it to go finds its snapshot in place.
+            try:
+                await self._close(room)
+            finally:
+                del self.rooms[session_id]
+                await self.bus.unsubscribe(session_id)
 
     async def _close(self, room: Room, *, keep: bool = True) -> None:
         if room.unload_handle is not None:
             room.unload_handle.cancel()
         if keep and room.store.since_snapshot > 0:
             # Compact on the way out so that the next load reads one row.
-            room.store.snapshot()
+            await room.follower.snapshot()
+        await room.follower.close()
         room.owned.detach()
         if keep:
             await self.writer.flush(room.session_id)
         else:
             self.writer.discard(room.session_id)
         room.sync.close()
+        self.bus.publish(room.session_id, BYE)
+        await self._unsubscribe(room.session_id)
 
-    async def session_changed(self, session: InterviewSession) -> None:
+    async def _unsubscribe(self, session_id: uuid.UUID) -> None:
+        if session_id not in self.rooms:
+            await self.bus.unsubscribe(session_id)
+
+    # -- changes made through the API, here or on another server --------------------------
+
+    async def session_changed(self, session: InterviewSession, *, announce: bool = True) -> None:
         """Bring a loaded room in step with the session as stored."""
+        if announce:
+            self.bus.publish(session.id, CHANGED)
         room = self.rooms.get(session.id)
         if room is None:
             return
@@ -149,15 +260,21 @@ class RoomManager:
             room.read_only = True
         room.owned.set_timer(timer)
 
-    def invite_revoked(self, session_id: uuid.UUID, invite_id: uuid.UUID) -> None:
+    def invite_revoked(
+        self, session_id: uuid.UUID, invite_id: uuid.UUID, *, announce: bool = True
+    ) -> None:
         """Disconnect whoever came in with a now revoked invite."""
+        if announce:
+            self.bus.publish(session_id, REVOKED, invite_id.hex)
         room = self.rooms.get(session_id)
         for user in list(room.users) if room else []:
             if getattr(user, "invite_id", None) == invite_id:
                 user.close_room(4401, "invite revoked")  # type: ignore[attr-defined]
 
-    async def session_deleted(self, session_id: uuid.UUID) -> None:
-        async with self._lock(session_id):
+    async def session_deleted(self, session_id: uuid.UUID, *, announce: bool = True) -> None:
+        if announce:
+            self.bus.publish(session_id, DELETED)
+        async with self.locks.hold(session_id):
             room = self.rooms.pop(session_id, None)
             if room is None:
                 self.writer.discard(session_id)
@@ -186,7 +303,115 @@ class RoomManager:
         finally:
             self.release(room, token)
 
+    # -- the other servers ------------------------------------------------------------------
+
+    def _notice(self, session_id: uuid.UUID, notice: Notice) -> None:
+        room = self.rooms.get(session_id)
+        if room is None:
+            return
+        kind = notice.kind
+        if kind == NEW_ROWS:
+            room.follower.request()
+        elif kind == PRESENCE:
+            with contextlib.suppress(ValueError, zlib.error):
+                update = zlib.decompress(base64.b64decode(notice.body, validate=True), bufsize=4096)
+                room.sync.apply_remote_presence(update, notice.origin)
+        elif kind == HELLO:
+            mine = room.sync.local_presence()
+            if mine is not None:
+                self._publish_presence(room, mine)
+        elif kind == BYE:
+            room.sync.drop_remote(notice.origin)
+        elif kind == REVOKED:
+            with contextlib.suppress(ValueError):
+                self.invite_revoked(session_id, uuid.UUID(hex=notice.body), announce=False)
+        elif kind in (CHANGED, DELETED):
+            self._background(self._reread([session_id]))
+
+    def _publish_presence(self, room: Room, update: bytes) -> None:
+        if not self.bus.shared:
+            return
+        body = base64.b64encode(zlib.compress(update)).decode("ascii")
+        if not self.bus.publish(room.session_id, PRESENCE, body):
+            # Too large for a notice (the limit on a state is higher): seen only here.
+            room.sync.stats.presence_not_relayed += 1
+
+    def _bus_connected(self) -> None:
+        # Whatever was announced while we were not listening is in the log.
+        for room in self.rooms.values():
+            room.follower.request()
+            self.bus.publish(room.session_id, HELLO)
+        self._background(self._reread(None))
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _reread(self, session_ids: list[uuid.UUID] | None) -> None:
+        with contextlib.suppress(DatabaseUnavailable):
+            await self.recheck(session_ids)
+
+    async def _recheck_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.recheck_seconds)
+            try:
+                await self.recheck()
+            except DatabaseUnavailable:
+                pass
+            except Exception:
+                self.log.exception("DevInterview: re-reading hosted sessions failed")
+
+    async def recheck(self, session_ids: list[uuid.UUID] | None = None) -> None:
+        """Re-read the hosted sessions and their candidates' invites: what another server
+        changed reaches this one even if its notice was lost."""
+        ids = [sid for sid in (session_ids or list(self.rooms)) if sid in self.rooms]
+        if not ids:
+            return
+        invites = {
+            user.invite_id  # type: ignore[attr-defined]
+            for sid in ids
+            for user in self.rooms[sid].users
+            if getattr(user, "invite_id", None) is not None
+        }
+        async with self.database.session() as db:
+            sessions = (
+                await db.scalars(select(InterviewSession).where(InterviewSession.id.in_(ids)))
+            ).all()
+            valid: set[uuid.UUID] = set()
+            if invites:
+                valid = set(
+                    (
+                        await db.scalars(
+                            select(Invite.id).where(
+                                Invite.id.in_(invites),
+                                Invite.revoked_at.is_(None),
+                                Invite.expires_at > utcnow(),
+                            )
+                        )
+                    ).all()
+                )
+        found = {s.id: s for s in sessions}
+        older = time.time() * 1000.0 - REMOTE_PRESENCE_TIMEOUT_MS
+        for sid in ids:
+            session = found.get(sid)
+            if session is None:
+                await self.session_deleted(sid, announce=False)
+                continue
+            await self.session_changed(session, announce=False)
+            room = self.rooms.get(sid)
+            if room is None:
+                continue
+            room.sync.drop_remote(older_than_ms=older)
+            for user in list(room.users):
+                invite_id = getattr(user, "invite_id", None)
+                if invite_id is not None and invite_id not in valid:
+                    user.close_room(4401, "invite revoked")  # type: ignore[attr-defined]
+
     async def stop(self) -> None:
+        if self._recheck_task is not None:
+            self._recheck_task.cancel()
+            await asyncio.gather(self._recheck_task, return_exceptions=True)
         for session_id in list(self.rooms):
             room = self.rooms.pop(session_id)
             for user in list(room.users):
@@ -194,5 +419,9 @@ class RoomManager:
                 if closer is not None:
                     closer(1001, "server shutting down")
             room.users.clear()
-            await self._close(room)
+            try:
+                await asyncio.wait_for(self._close(room), 10.0)
+            except asyncio.TimeoutError:
+                self.log.error("DevInterview: room %s did not close in time", session_id)
         await self.writer.close()
+        await self.bus.stop()

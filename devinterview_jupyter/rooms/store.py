@@ -3,6 +3,13 @@
 Every document update is kept (so a document can be rebuilt as it was at any moment);
 snapshots of the whole state are added every so often so that loading reads one
 snapshot and the updates after it, not the whole log.
+
+The log is shared by every server hosting a room (rooms/follow.py): a row's id is its
+log position, and ids must be given out in commit order, or a server catching up "after
+position p" could pass over a row committed late with a smaller id. On PostgreSQL the
+writers of all servers therefore take one transaction-scoped advisory lock before they
+insert (SQLite has a single writer anyway), and announce the new rows with NOTIFY in the
+same transaction, delivered at commit.
 """
 
 from __future__ import annotations
@@ -11,19 +18,23 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from pycrdt import Doc
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, case, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from ..db.engine import Database, DatabaseUnavailable, is_outage
 from ..db.models import InterviewSession, RoomUpdate, utcnow
+from .bus import NEW_ROWS, channel_of
 
 UPDATE = "update"
+SERVER = "server"
 SNAPSHOT = "snapshot"
+# Taken by every room writer of every server, held until commit (see the module's doc).
+LOG_LOCK_KEY = 0x44494C47  # "DILG"
 # Core, not ORM, inserts: the rows are plain dicts and never read back; the ORM's bulk
 # path cost ~3 % of a busy room server's CPU.
 _ROOM_UPDATES = cast(Table, RoomUpdate.__table__)
@@ -35,6 +46,7 @@ class _Pending:
     kind: str
     data: bytes
     done: asyncio.Future[None] = field(repr=False)
+    upto: int | None = None
 
 
 class UpdateWriter:
@@ -50,11 +62,13 @@ class UpdateWriter:
         database: Database,
         *,
         log: logging.Logger,
+        origin: str = "",
         interval: float = 0.02,
         max_batch: int = 500,
         retry_interval: float = 1.0,
     ) -> None:
         self.database = database
+        self.origin = origin
         self.log = log
         self.interval = interval
         self.max_batch = max_batch
@@ -70,11 +84,14 @@ class UpdateWriter:
         if self._task is None:
             self._task = asyncio.ensure_future(self._run())
 
-    def enqueue(self, session_id: uuid.UUID, kind: str, data: bytes) -> asyncio.Future[None]:
+    def enqueue(
+        self, session_id: uuid.UUID, kind: str, data: bytes, *, upto: int | None = None
+    ) -> asyncio.Future[None]:
         if self._closing:
             raise RuntimeError("writer is closed")
         self.start()
-        pending = _Pending(session_id, kind, data, asyncio.get_running_loop().create_future())
+        done = asyncio.get_running_loop().create_future()
+        pending = _Pending(session_id, kind, data, done, upto)
         self._queue.append(pending)
         self._wakeup.set()
         return pending.done
@@ -155,8 +172,10 @@ class UpdateWriter:
     async def _insert(self, batch: list[_Pending]) -> None:
         now = utcnow()
         async with self.database.session() as db:
-            # Snapshots get their own statement, after the updates queued before them, so
-            # their ids are larger than those of every update they include.
+            if self.database.backend == "postgresql":
+                await db.execute(_LOCK_AND_NOTIFY, self._announcement(batch))
+            # Snapshots get their own statement, after the updates queued before them (a
+            # snapshot's ``upto`` says what it holds; order keeps the log easy to read).
             run: list[dict[str, Any]] = []
             for p in batch:
                 row = {
@@ -164,6 +183,8 @@ class UpdateWriter:
                     "kind": p.kind,
                     "data": p.data,
                     "created_at": now,
+                    "origin": self.origin,
+                    "upto": p.upto,
                 }
                 if p.kind == SNAPSHOT:
                     if run:
@@ -174,6 +195,34 @@ class UpdateWriter:
                     run.append(row)
             if run:
                 await db.execute(insert(_ROOM_UPDATES), run)
+
+    def _announcement(self, batch: list[_Pending]) -> dict[str, Any]:
+        channels = sorted({channel_of(p.session_id) for p in batch})
+        payload = f"{NEW_ROWS} {self.origin}"
+        return {"key": LOG_LOCK_KEY, "channels": channels, "payloads": [payload] * len(channels)}
+
+
+# One round trip: the lock (held to commit) and the notices (sent at commit).
+_LOCK_AND_NOTIFY = text(
+    "SELECT pg_advisory_xact_lock(:key), "
+    "(SELECT count(pg_notify(c, p)) FROM unnest(CAST(:channels AS text[]), "
+    "CAST(:payloads AS text[])) AS t(c, p))"
+)
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """What loading a room read: the updates to apply and the log position they reach."""
+
+    updates: list[bytes]
+    position: int
+
+
+@dataclass(frozen=True)
+class LogRow:
+    id: int
+    kind: str
+    data: bytes | None  # None for the reader's own rows (it has them)
 
 
 class SQLYStore:
@@ -186,58 +235,85 @@ class SQLYStore:
         writer: UpdateWriter,
         doc: Doc[Any] | None = None,
         snapshot_every: int = 500,
+        on_snapshot_due: Callable[[], None] | None = None,
     ) -> None:
         self.session_id = uuid.UUID(path)
         self.writer = writer
         self.doc = doc
         self.snapshot_every = snapshot_every
+        self.on_snapshot_due = on_snapshot_due
         self.since_snapshot = 0
-        self._snapshot_due = False
 
-    def record(self, update: bytes) -> None:
-        """Keep one update. Called inside the document's observer, so it must not read
-        the document: a due snapshot is taken right after the transaction."""
-        self.writer.enqueue(self.session_id, UPDATE, update)
+    def record(self, update: bytes, *, server: bool = False) -> None:
+        """Keep one update (``server``: the server's own write). Called inside the
+        document's observer, so it must not read the document."""
+        self.writer.enqueue(self.session_id, SERVER if server else UPDATE, update)
         self.since_snapshot += 1
-        due = self.doc is not None and self.since_snapshot >= self.snapshot_every
-        if due and not self._snapshot_due:
-            self._snapshot_due = True
-            asyncio.get_running_loop().call_soon(self._snapshot_now)
+        if self.since_snapshot == self.snapshot_every and self.on_snapshot_due is not None:
+            self.on_snapshot_due()
 
-    def _snapshot_now(self) -> None:
-        self._snapshot_due = False
-        if self.since_snapshot >= self.snapshot_every:
-            self.snapshot()
-
-    def snapshot(self) -> None:
-        """Queue the whole current state; loading then starts from here."""
-        if self.doc is None:
-            return
-        self.writer.enqueue(self.session_id, SNAPSHOT, self.doc.get_update())
+    def snapshot(self, state: bytes, upto: int) -> None:
+        """Queue the whole current state, which contains every row up to ``upto``."""
+        self.writer.enqueue(self.session_id, SNAPSHOT, state, upto=upto)
         self.since_snapshot = 0
 
-    async def read(self) -> AsyncIterator[tuple[bytes, bytes, float]]:
-        """The latest snapshot, then every update stored after it."""
+    async def load(self) -> StoredState:
+        """The latest snapshot and every update stored after the position it holds."""
         async with self.writer.database.session() as db:
-            last = await db.scalar(
-                select(RoomUpdate.id)
-                .where(RoomUpdate.session_id == self.session_id, RoomUpdate.kind == SNAPSHOT)
-                .order_by(RoomUpdate.id.desc())
-                .limit(1)
-            )
-            query = select(RoomUpdate).where(RoomUpdate.session_id == self.session_id)
-            if last is not None:
-                query = query.where(RoomUpdate.id >= last)
-            rows = (await db.scalars(query.order_by(RoomUpdate.id))).all()
+            snapshot = (
+                await db.execute(
+                    select(RoomUpdate.upto, RoomUpdate.data)
+                    .where(RoomUpdate.session_id == self.session_id, RoomUpdate.kind == SNAPSHOT)
+                    .order_by(RoomUpdate.upto.desc().nulls_last())
+                    .limit(1)
+                )
+            ).first()
+            upto = 0
+            updates: list[bytes] = []
+            if snapshot is not None:
+                upto = int(snapshot.upto or 0)
+                updates.append(snapshot.data)
+            rows = (
+                await db.execute(
+                    select(RoomUpdate.id, RoomUpdate.data)
+                    .where(
+                        RoomUpdate.session_id == self.session_id,
+                        RoomUpdate.id > upto,
+                        RoomUpdate.kind != SNAPSHOT,
+                    )
+                    .order_by(RoomUpdate.id)
+                )
+            ).all()
+        position = upto
         for row in rows:
-            if row.kind == UPDATE:
-                self.since_snapshot += 1
-            yield row.data, b"", row.created_at.timestamp()
+            updates.append(row.data)
+            position = row.id
+        self.since_snapshot = len(rows)
+        return StoredState(updates, position)
+
+    async def since(self, position: int, limit: int) -> list[LogRow]:
+        """Rows after ``position`` in log order, without the data of this server's own."""
+        mine = RoomUpdate.origin == self.writer.origin
+        async with self.writer.database.session() as db:
+            rows = (
+                await db.execute(
+                    select(
+                        RoomUpdate.id, RoomUpdate.kind, case((mine, None), else_=RoomUpdate.data)
+                    )
+                    .where(
+                        RoomUpdate.session_id == self.session_id,
+                        RoomUpdate.id > position,
+                        RoomUpdate.kind != SNAPSHOT,
+                    )
+                    .order_by(RoomUpdate.id)
+                    .limit(limit)
+                )
+            ).all()
+        return [LogRow(int(r[0]), str(r[1]), r[2]) for r in rows]
 
     async def load_into(self, doc: Doc[Any]) -> int:
-        """Apply the stored state to ``doc``; returns how many rows were read."""
-        count = 0
-        async for update, _meta, _ts in self.read():
+        """Apply the stored state to ``doc``; returns the log position it reaches."""
+        state = await self.load()
+        for update in state.updates:
             doc.apply_update(update)
-            count += 1
-        return count
+        return state.position

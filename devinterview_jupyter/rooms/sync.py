@@ -27,8 +27,10 @@ from .budget import RoomLimits, TokenBucket
 from .guard import CLOSE_MALFORMED, DocumentGuard, Refused
 from .protocol import (
     Frame,
+    MalformedFrame,
     MessageType,
     SyncType,
+    read_awareness,
     sync_frame,
     write_awareness,
 )
@@ -63,6 +65,7 @@ class RoomStats:
     presence_clock: int = 0  # entries with an out-of-range clock
     presence_throttled: int = 0  # awareness messages over the rate
     updates_refused: int = 0
+    presence_not_relayed: int = 0  # too large to pass on to other servers
 
 
 @dataclass(eq=False)
@@ -83,8 +86,9 @@ class Peer(Protocol):
 
 
 class UpdateSink(Protocol):
-    def record(self, update: bytes) -> None:
-        """Keep one document update (called inside the document's observer)."""
+    def record(self, update: bytes, *, server: bool = False) -> None:
+        """Keep one document update (called inside the document's observer);
+        ``server``: the server's own write, not a participant's."""
 
 
 class RoomSync:
@@ -117,6 +121,11 @@ class RoomSync:
         self.awareness = Awareness(doc)
         self._from: Peer | None = None
         self._from_update = b""
+        self._remote = False  # applying another server's rows: already stored
+        # Presence arriving from other servers hosting this room: id -> that server.
+        self.remote_ids: dict[int, str] = {}
+        # Told every change of our own participants' presence (to pass on to other servers).
+        self.on_presence: Callable[[bytes], None] | None = None
         self._presence_changes: dict[str, list[int]] | None = None
         self._subscription = doc.observe(self._on_update)
         self._awareness_subscription = self.awareness.observe(self._on_presence)
@@ -153,8 +162,10 @@ class RoomSync:
         gone = [cid for cid in gone if cid in self.awareness.states]
         if gone:
             self.awareness.remove_awareness_states(gone, peer)
-            message = create_awareness_message(self.awareness.encode_awareness_update(gone))
-            self._broadcast(message, skip=None)
+            update = self.awareness.encode_awareness_update(gone)
+            self._broadcast(create_awareness_message(update), skip=None)
+            if self.on_presence is not None:
+                self.on_presence(update)
 
     # -- frames -------------------------------------------------------------------------
 
@@ -199,18 +210,28 @@ class RoomSync:
         finally:
             self._from, self._from_update = None, b""
 
+    def apply_remote(self, update: bytes) -> None:
+        """Apply a row another server stored (its guard checked it): sent to our
+        connections, not stored again."""
+        self._remote = True
+        try:
+            self.doc.apply_update(update)
+        finally:
+            self._remote = False
+
     def _on_update(self, event: TransactionEvent) -> None:
         # Inside the document's transaction: pass bytes on, never read the document here.
         update: bytes = event.update
         if update == _EMPTY_UPDATE:
             return
         if self._from is None:
-            self.guard.trusted(update)  # the server's own write
+            self.guard.trusted(update)  # the server's own write, or another server's
         # The sender has exactly what it sent; if the change carries more (its update
         # completed one that was waiting for a missing part), the sender needs it too.
         skip = self._from if update == self._from_update else None
         self._broadcast(sync_frame(SyncType.UPDATE, update), skip=skip)
-        self.sink.record(update)
+        if not self._remote:
+            self.sink.record(update, server=self._from is None)
         if len(update) <= RECENT_MAX_BYTES:
             self._recent[update] = None
             if len(self._recent) > RECENT_UPDATES:
@@ -227,8 +248,10 @@ class RoomSync:
             cid, state = entry.client_id, entry.state
             owner = self.owners.get(cid)
             introducer = self.introduced_by.get(cid, conn.who.key)
-            if (owner is not None and owner.who.key != conn.who.key) or (
-                owner is None and introducer != conn.who.key
+            if (
+                (owner is not None and owner.who.key != conn.who.key)
+                or (owner is None and introducer != conn.who.key)
+                or cid in self.remote_ids
             ):
                 # Someone else's presence: never overwritten, whatever the clock says.
                 # (y-websocket clients echo every state they learn: only count attempts.)
@@ -274,9 +297,74 @@ class RoomSync:
         changed = changes["added"] + changes["updated"] + changes["removed"]
         # Sent to the sender too: y-websocket clients reconnect after 30 s without a
         # message, and in a quiet room their own awareness heartbeat is all there is.
-        self._broadcast(
-            create_awareness_message(self.awareness.encode_awareness_update(changed)), None
-        )
+        update = self.awareness.encode_awareness_update(changed)
+        self._broadcast(create_awareness_message(update), None)
+        if self.on_presence is not None:
+            self.on_presence(update)
+
+    # -- presence of other servers' participants ---------------------------------------------
+
+    def apply_remote_presence(self, update: bytes, origin: str) -> None:
+        """Presence another server's participants sent (stamped and checked by it).
+
+        An id one of our connections owns stays ours: a participant elsewhere cannot take
+        over the cursor of someone here by naming its id first.
+        """
+        try:
+            received = read_awareness(update)
+        except MalformedFrame:
+            return
+        entries = []
+        for entry in received:
+            cid = entry.client_id
+            if cid in self.owners or (
+                cid not in self.remote_ids and len(self.remote_ids) >= MAX_REMEMBERED_IDS
+            ):
+                continue
+            self.remote_ids[cid] = origin
+            state = "null" if entry.state is None else json.dumps(entry.state)
+            entries.append((cid, entry.clock, state))
+        if entries:
+            self._relay_presence(write_awareness(entries))
+
+    def drop_remote(self, origin: str | None = None, *, older_than_ms: float | None = None) -> None:
+        """Forget presence that came from ``origin`` (it stopped hosting the room), or from
+        any server when not renewed since ``older_than_ms`` (a server that died)."""
+        gone = []
+        for cid, source in list(self.remote_ids.items()):
+            if origin is not None and source != origin:
+                continue
+            meta = self.awareness.meta.get(cid)
+            if (
+                older_than_ms is not None
+                and meta is not None
+                and meta["lastUpdated"] >= older_than_ms
+            ):
+                continue
+            del self.remote_ids[cid]
+            if cid in self.awareness.states:
+                gone.append(cid)
+        if gone:
+            self.awareness.remove_awareness_states(gone, "remote")
+            update = self.awareness.encode_awareness_update(gone)
+            self._broadcast(create_awareness_message(update), None)
+
+    def local_presence(self) -> bytes | None:
+        """Our own participants' presence, for a server that just began hosting the room."""
+        mine = [cid for cid in self.owners if cid in self.awareness.states]
+        return self.awareness.encode_awareness_update(mine) if mine else None
+
+    def _relay_presence(self, update: bytes) -> None:
+        self._presence_changes = None
+        self.awareness.apply_awareness_update(update, "remote")
+        changes, self._presence_changes = self._presence_changes, None
+        if changes is None:
+            return
+        for cid in changes["removed"]:
+            self.remote_ids.pop(cid, None)
+        changed = changes["added"] + changes["updated"] + changes["removed"]
+        message = create_awareness_message(self.awareness.encode_awareness_update(changed))
+        self._broadcast(message, None)
 
     @staticmethod
     def _stamp(state: Any, who: Participant) -> str | None:

@@ -264,7 +264,14 @@ describe('ParticipantsList', () => {
       );
       const items = () =>
         Array.from(list.node.querySelectorAll<HTMLElement>('li'));
-      expect(items().map(i => i.textContent)).toEqual(['Ada (you)', 'Grace']);
+      const text = (item: HTMLElement, part: string) =>
+        item.querySelector(`.jp-DevInterview-participant${part}`)?.textContent;
+      expect(items().map(i => text(i, 'Name'))).toEqual(['Ada (you)', 'Grace']);
+      // Everyone's role shows next to their name, not only in the tooltip.
+      expect(items().map(i => text(i, 'Role'))).toEqual([
+        'interviewer',
+        'candidate'
+      ]);
       expect(items().map(i => i.dataset.online)).toEqual(['true', 'true']);
       expect(items()[1].dataset.role).toBe('candidate');
       expect(items()[1].title).toBe('Grace · candidate · online');

@@ -6,6 +6,8 @@ import { Signal } from '@lumino/signaling';
 import type { IDevInterviewClient } from '../tokens';
 import { DevInterviewAPIError, ErrorMessages } from './errors';
 import type {
+  ICoInterviewer,
+  ICoInterviewerList,
   IInviteCreate,
   IInviteCreated,
   IInviteList,
@@ -29,7 +31,7 @@ export const API_PATH = 'devinterview/api';
 /**
  * The HTTP methods the API uses.
  */
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * The options of one request.
@@ -147,6 +149,38 @@ export class DevInterviewClient implements IDevInterviewClient {
       sessionId,
       'invites',
       inviteId
+    ]);
+  }
+
+  listCoInterviewers(sessionId: string): Promise<ICoInterviewerList> {
+    return this._request<ICoInterviewerList>('GET', [
+      'sessions',
+      sessionId,
+      'co-interviewers'
+    ]);
+  }
+
+  addCoInterviewer(
+    sessionId: string,
+    username: string
+  ): Promise<ICoInterviewer> {
+    return this._request<ICoInterviewer>('PUT', [
+      'sessions',
+      sessionId,
+      'co-interviewers',
+      username
+    ]);
+  }
+
+  async removeCoInterviewer(
+    sessionId: string,
+    username: string
+  ): Promise<void> {
+    await this._request<void>('DELETE', [
+      'sessions',
+      sessionId,
+      'co-interviewers',
+      username
     ]);
   }
 

@@ -90,6 +90,16 @@ export type TimerAction = Schemas['TimerAction']['action'];
 export type ITimerState = Schemas['TimerState'];
 
 /**
+ * A co-interviewer of a session: a hub user the owner added.
+ */
+export type ICoInterviewer = Schemas['CoInterviewer'];
+
+/**
+ * The answer of `GET /sessions/{id}/co-interviewers`, oldest first.
+ */
+export type ICoInterviewerList = Schemas['CoInterviewerList'];
+
+/**
  * The JSON body of every error answer.
  */
 export type IErrorBody = Schemas['Error'];

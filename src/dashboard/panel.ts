@@ -7,7 +7,8 @@ import {
   launchIcon,
   linkIcon,
   runIcon,
-  stopIcon
+  stopIcon,
+  usersIcon
 } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
@@ -37,7 +38,8 @@ const COLUMNS = [
 /**
  * The row actions, in order.
  */
-type RowAction = 'open' | 'copy-link' | 'start' | 'terminate' | 'delete';
+type RowAction =
+  'open' | 'copy-link' | 'co-interviewers' | 'start' | 'terminate' | 'delete';
 
 /**
  * The statuses the filter offers ('' = all).
@@ -90,6 +92,13 @@ export class SessionsPanel extends Widget {
    */
   get sessions(): readonly ISession[] {
     return this._sessions;
+  }
+
+  /**
+   * The current user's name (from `GET /me`), or `null` while unknown.
+   */
+  get currentUser(): string | null {
+    return this._currentUser;
   }
 
   /**
@@ -160,6 +169,9 @@ export class SessionsPanel extends Widget {
           this._setMessage(trans.__('Candidate link copied: %1', invite.url));
           return;
         }
+        case 'co-interviewers':
+          await actions.manageCoInterviewers?.(session, this._currentUser);
+          return;
         case 'start':
           await this._client.startSession(session.id);
           return;
@@ -248,10 +260,13 @@ export class SessionsPanel extends Widget {
     this.node.setAttribute('aria-busy', 'true');
     this._refreshButton.disabled = true;
     try {
-      const page = await this._client.listSessions({
-        limit: 200,
-        status: this._filter || undefined
-      });
+      const [page] = await Promise.all([
+        this._client.listSessions({
+          limit: 200,
+          status: this._filter || undefined
+        }),
+        this._loadCurrentUser()
+      ]);
       this._sessions = page.items;
       this._total = page.total;
       this._error = null;
@@ -263,6 +278,26 @@ export class SessionsPanel extends Widget {
         this._refreshButton.disabled = false;
         this._render();
       }
+    }
+  }
+
+  /**
+   * Learn who the current user is (once), to mark the sessions shared with
+   * them. Never rejects: a failed request is tried again at the next refresh.
+   */
+  private async _loadCurrentUser(): Promise<void> {
+    if (this._currentUserKnown) {
+      return;
+    }
+    try {
+      const me = await this._client.me();
+      this._currentUserKnown = true;
+      this._currentUser =
+        me && me.kind === 'interviewer' && typeof me.name === 'string'
+          ? me.name
+          : null;
+    } catch {
+      // Unknown for now: no session is marked as shared.
     }
   }
 
@@ -396,7 +431,18 @@ export class SessionsPanel extends Widget {
       return cell;
     };
 
-    add('title', session.title);
+    const title = add('title', session.title);
+    row.dataset.owner = session.owner;
+    const me = this._currentUser;
+    if (me !== null && session.owner && session.owner !== me) {
+      // A session someone else owns and shares with this user.
+      row.dataset.shared = 'true';
+      const shared = document.createElement('span');
+      shared.className = 'jp-DevInterview-sharedBadge';
+      shared.textContent = trans.__('shared by %1', session.owner);
+      shared.title = trans.__('Owned by %1', session.owner);
+      title.append(' ', shared);
+    }
     add('candidate', session.candidate_name ?? '');
     add('language', formatLanguage(session.language));
 
@@ -437,6 +483,9 @@ export class SessionsPanel extends Widget {
       linkIcon,
       trans.__('Copy a candidate link (creates an invite)')
     ).disabled = ended;
+    if (this._actions.manageCoInterviewers) {
+      button('co-interviewers', usersIcon, trans.__('Co-interviewers…'));
+    }
     button('start', runIcon, trans.__('Start the interview')).disabled =
       session.status !== 'scheduled';
     button(
@@ -457,6 +506,8 @@ export class SessionsPanel extends Widget {
   private _trans: TranslationBundle;
   private _sessions: ISession[] = [];
   private _total = 0;
+  private _currentUser: string | null = null;
+  private _currentUserKnown = false;
   private _error: string | null = null;
   private _pending: Promise<void> | null = null;
   private _intervalSeconds = 0;
@@ -509,6 +560,14 @@ export namespace SessionsPanel {
      * Ask to confirm a destructive action (none: do it).
      */
     confirm?: (title: string, body: string, accept: string) => Promise<boolean>;
+    /**
+     * Show and edit the co-interviewers of a session, given the current
+     * user's name (`null` when unknown). The row button shows only with it.
+     */
+    manageCoInterviewers?: (
+      session: ISession,
+      currentUser: string | null
+    ) => Promise<void>;
     /**
      * Copy text to the clipboard.
      */

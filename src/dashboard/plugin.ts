@@ -101,6 +101,10 @@ export const dashboardPlugin: JupyterFrontEndPlugin<void> = {
             const { confirmAction } = await import('./dialogs');
             return confirmAction(title, body, accept, trans);
           },
+          manageCoInterviewers: async (session, currentUser) => {
+            const { manageCoInterviewers } = await import('./coInterviewers');
+            return manageCoInterviewers(client, session, currentUser, trans);
+          },
           copy: text => Clipboard.copyToSystem(text)
         }
       });

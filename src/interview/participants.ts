@@ -100,18 +100,26 @@ export class ParticipantsList extends Widget {
       const name = document.createElement('span');
       name.className = 'jp-DevInterview-participantName';
       name.textContent = p.local ? trans.__('%1 (you)', p.name) : p.name;
-      item.title = [
-        p.name,
+      const role =
         p.role === 'interviewer'
           ? trans.__('interviewer')
           : p.role === 'candidate'
             ? trans.__('candidate')
-            : p.role,
+            : p.role;
+      item.title = [
+        p.name,
+        role,
         p.online ? trans.__('online') : trans.__('offline')
       ]
         .filter(Boolean)
         .join(' · ');
       item.append(dot, name);
+      if (role) {
+        const label = document.createElement('span');
+        label.className = 'jp-DevInterview-participantRole';
+        label.textContent = role;
+        item.appendChild(label);
+      }
       this.node.appendChild(item);
     }
   }
