@@ -8,7 +8,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from . import persistence, rest, rooms, runner
+from . import persistence, rest, rooms, runner, team
 from .common import Result, print_table, save
 
 SUITES = {
@@ -16,6 +16,7 @@ SUITES = {
     "rest": rest.run,
     "rooms": rooms.run,
     "runner": runner.run,
+    "team": team.run,
 }
 
 

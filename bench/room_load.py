@@ -3,7 +3,9 @@
 `python -m bench.room_load SPEC.json OUT.json`: SPEC lists room URLs and headers. Each room
 gets three pycrdt clients; the first types one character every 1/rate seconds, the other
 two record, for every character, the time from the keystroke to its arrival (edit→peer
-latency). Typist and peers share this process, hence one clock.
+latency). Typist and peers share this process, hence one clock. With ``peer_urls`` (one
+per room) and ``peer_headers``, the two peers join there instead: the same room on
+another server (bench/team.py).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ async def connect(url: str, headers: dict[str, str], counts: list[int]) -> Any:
 async def room(
     url: str,
     headers: dict[str, str],
+    peer_at: tuple[str, dict[str, str]],
     rate: float,
     duration: float,
     latencies: list[float],
@@ -56,11 +59,11 @@ async def room(
     docs: list[Doc[Any]] = []
     conns = []
     providers = []
-    for _ in range(3):
+    for to, auth in [(url, headers), peer_at, peer_at]:
         doc: Doc[Any] = Doc()
         doc["source"] = Text()
-        conn = await connect(url, headers, counts)
-        provider = Provider(doc, WebSocketChannel(conn, url))
+        conn = await connect(to, auth, counts)
+        provider = Provider(doc, WebSocketChannel(conn, to))
         docs.append(doc)
         conns.append(conn)
         providers.append(provider)
@@ -113,7 +116,9 @@ async def main(spec_path: str, out_path: str) -> None:
     go = asyncio.Event()
     readies = []
     jobs = []
-    for url in spec["urls"]:
+    peer_urls = spec.get("peer_urls") or spec["urls"]
+    peer_headers = spec.get("peer_headers") or spec["headers"]
+    for url, peer_url in zip(spec["urls"], peer_urls, strict=True):
         ready = asyncio.Event()
         readies.append(ready)
         jobs.append(
@@ -121,6 +126,7 @@ async def main(spec_path: str, out_path: str) -> None:
                 room(
                     url,
                     spec["headers"],
+                    (peer_url, peer_headers),
                     spec["rate"],
                     spec["duration"],
                     latencies,

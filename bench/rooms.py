@@ -43,6 +43,11 @@ class Target:
     pid: int
     headers: dict[str, str]
     rooms: Callable[[int], list[str]]
+    # Where the two peers of a room join instead (the room on another server), and that
+    # server's headers and process (bench/team.py); by default beside the typist.
+    peer_url: Callable[[str], str] | None = None
+    peer_headers: dict[str, str] | None = None
+    peer_pid: int | None = None
 
 
 @contextmanager
@@ -130,9 +135,18 @@ def node_reference(workdir: Path) -> Iterator[Target]:
         )
 
 
-def load(target: Target, n: int, duration: float, workdir: Path) -> dict[str, float]:
+def load(
+    target: Target,
+    n: int,
+    duration: float,
+    workdir: Path,
+    counters: Callable[[], dict[str, float]] | None = None,
+) -> dict[str, float]:
+    """One level. ``counters``: read before and after the measured window, reported
+    per second (e.g. the database's transactions)."""
     urls = target.rooms(n)
     server = psutil.Process(target.pid)
+    peer_server = psutil.Process(target.peer_pid) if target.peer_pid is not None else None
     rss_before = server.memory_info().rss
     generators = 1 if n <= 50 else 2  # two cores: more processes would only contend
     go = workdir / f"go-{target.name}-{n}"
@@ -140,11 +154,14 @@ def load(target: Target, n: int, duration: float, workdir: Path) -> dict[str, fl
     for g in range(generators):
         spec = workdir / f"spec-{target.name}-{n}-{g}.json"
         out = workdir / f"out-{target.name}-{n}-{g}.json"
+        mine = urls[g::generators]
         spec.write_text(
             json.dumps(
                 {
-                    "urls": urls[g::generators],
+                    "urls": mine,
                     "headers": target.headers,
+                    "peer_urls": [target.peer_url(u) for u in mine] if target.peer_url else None,
+                    "peer_headers": target.peer_headers,
                     "rate": RATE,
                     "duration": duration,
                     "go_file": str(go),
@@ -165,16 +182,24 @@ def load(target: Target, n: int, duration: float, workdir: Path) -> dict[str, fl
         time.sleep(0.1)
     gens = [psutil.Process(p.pid) for p in procs]
     server.cpu_percent(None)
+    if peer_server is not None:
+        peer_server.cpu_percent(None)
     for g in gens:
         g.cpu_percent(None)
+    before = counters() if counters is not None else {}
+    started = time.monotonic()
     go.write_text("go")
-    cpu, rss, gen_cpu = [], [], []
+    cpu, rss, gen_cpu, peer_cpu = [], [], [], []
     while any(p.poll() is None for p in procs):
         time.sleep(0.5)
         cpu.append(server.cpu_percent(None))
         rss.append(server.memory_info().rss)
+        if peer_server is not None:
+            peer_cpu.append(peer_server.cpu_percent(None))
         with contextlib.suppress(psutil.NoSuchProcess):
             gen_cpu.append(max(g.cpu_percent(None) for g in gens))
+    after = counters() if counters is not None else {}
+    window = time.monotonic() - started
     latencies: list[float] = []
     keys = refused = 0
     for out in outs:
@@ -183,7 +208,7 @@ def load(target: Target, n: int, duration: float, workdir: Path) -> dict[str, fl
         keys += data["keystrokes"]
         refused += data["refused"]
     time.sleep(0.5)
-    return {
+    figures = {
         "p50": percentile(latencies, 50),
         "p95": percentile(latencies, 95),
         "p99": percentile(latencies, 99),
@@ -199,6 +224,12 @@ def load(target: Target, n: int, duration: float, workdir: Path) -> dict[str, fl
         "rss_mb": max(rss) / 2**20,
         "kb_per_room": (server.memory_info().rss - rss_before) / 1024 / n,
     }
+    for key, value in after.items():
+        figures[f"{key}_per_s"] = (value - before[key]) / window
+    if peer_server is not None:
+        # The peers' server: it follows the typists' server through the log.
+        figures["peer_server_cpu_percent"] = sum(peer_cpu) / max(len(peer_cpu), 1)
+    return figures
 
 
 def run(workdir: Path, quick: bool = False) -> list[Result]:

@@ -1,32 +1,38 @@
 """A real JupyterHub (local process spawner, configurable-http-proxy from npm, two hub
-users) whose single-user servers run DevInterview on one shared PostgreSQL in team mode:
-alice runs an interview through the hub URL; a candidate with no hub account joins
-through the proxy and syncs with her; bob, who may reach alice's server, gets nothing of
-her session until she adds him as co-interviewer; the candidate gets nothing else of
-alice's server."""
+users) whose single-user servers run DevInterview on one shared PostgreSQL in team mode,
+with no hub role letting one user reach another's server: alice runs an interview on
+/user/alice/; a candidate with no hub account joins through the proxy and gets nothing
+else of alice's server; bob gets nothing of alice's server and, on his own /user/bob/,
+nothing of her session until she adds him as co-interviewer; then bob on /user/bob/ and
+alice and the candidate on /user/alice/ type together and see each other's presence."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import getpass
+import json
 import os
+import random
 import signal
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from pycrdt import Text
+from pycrdt import Doc, Provider, Text
 from sqlalchemy.engine import make_url
 
-from devinterview_jupyter.testing import free_port
-from tests.yclient import synced_doc, until, upgrade_status
+from devinterview_jupyter.rooms.protocol import MessageType, parse_frame
+from devinterview_jupyter.testing import WebSocketChannel, free_port
+from tests.test_rooms import awareness_frame
+from tests.yclient import open_ws, synced_doc, text, until, upgrade_status
 
 HERE = Path(__file__).parent / "hub"
 CONFIG = HERE / "jupyterhub_config.py"
@@ -69,6 +75,44 @@ def _with_role(url: str) -> str:
 async def http(method: str, url: str, **kwargs: Any) -> requests.Response:
     """A blocking HTTP call, off the event loop the websocket clients need."""
     return await asyncio.to_thread(requests.request, method, url, timeout=30, **kwargs)
+
+
+class PresenceChannel(WebSocketChannel):
+    """A room connection that, like a browser, also notes the presence relayed to it."""
+
+    def __init__(self, conn: Any, path: str) -> None:
+        super().__init__(conn, path)
+        self.presence: dict[int, Any] = {}  # client id -> state, as the server relays it
+
+    async def __anext__(self) -> bytes:
+        message = await super().__anext__()
+        if message[0] == MessageType.AWARENESS:
+            for entry in parse_frame(message).presence:
+                self.presence[entry.client_id] = entry.state
+        return message
+
+
+@asynccontextmanager
+async def participant(
+    url: str, headers: dict[str, str], claimed_name: str
+) -> AsyncIterator[tuple[Doc[Any], dict[int, Any]]]:
+    """One browser in the room: a synced Yjs document on one websocket, announcing its
+    presence under its document's client id (with a name of its own choosing, which the
+    server replaces with the one it knows)."""
+    # A browser's client id is 32-bit (Yjs), pycrdt's default 53-bit: presence under the
+    # latter is a malformed frame.
+    doc: Doc[Any] = Doc(client_id=random.randrange(1, 2**32))
+    doc["source"] = Text()
+    conn = await open_ws(url, headers)
+    channel = PresenceChannel(conn, url)
+    try:
+        async with Provider(doc, channel) as provider:
+            await asyncio.wait_for(provider.synced.wait(), 20)
+            state = {"user": {"name": claimed_name, "role": "interviewer"}, "typing": True}
+            await channel.send(awareness_frame(doc.client_id, 1, json.dumps(state)))
+            yield doc, channel.presence  # kept up to date as frames arrive
+    finally:
+        conn.close()
 
 
 class Hub:
@@ -148,12 +192,16 @@ def hub(devinterview_postgres_url: str, tmp_path_factory: pytest.TempPathFactory
 
 
 async def test_team_interview_through_the_hub(hub: Hub) -> None:
-    hub.start("alice")
+    # Each interviewer has a server of their own; no hub role reaches a colleague's.
+    await asyncio.gather(asyncio.to_thread(hub.start, "alice"), asyncio.to_thread(hub.start, "bob"))
     alice = hub.token("alice")
     bob = hub.token("bob")
     api = f"{hub.base}/user/alice/devinterview/api"
+    bob_api = f"{hub.base}/user/bob/devinterview/api"
 
-    created = await http("POST", f"{api}/sessions", json={"title": "hub"}, headers=alice)
+    created = await http(
+        "POST", f"{api}/sessions", json={"title": "hub", "candidate_name": "Grace"}, headers=alice
+    )
     assert created.status_code == 201, created.text
     session = created.json()
     assert session["owner"] == "alice"
@@ -169,36 +217,92 @@ async def test_team_interview_through_the_hub(hub: Hub) -> None:
     joined = await http("POST", f"{api}/join", json={"token": token})
     assert joined.status_code == 200
     candidate = {"Authorization": f"Bearer {token}"}
-    room = f"{hub.base.replace('http', 'ws')}/user/alice/devinterview/api/rooms/{sid}"
+    ws = hub.base.replace("http", "ws", 1)
+    room = f"{ws}/user/alice/devinterview/api/rooms/{sid}"
+    bob_room = f"{ws}/user/bob/devinterview/api/rooms/{sid}"
     async with synced_doc(room, alice) as a, synced_doc(room, candidate) as c:
         a.get("source", type=Text).insert(0, "def solve(): ...")
-        await until(lambda: str(c.get("source", type=Text)) == "def solve(): ...")
+        await until(lambda: text(c) == "def solve(): ...")
         c.get("source", type=Text).insert(0, "# candidate\n")
-        await until(lambda: str(a.get("source", type=Text)).startswith("# candidate\n"))
+        await until(lambda: text(a).startswith("# candidate\n"))
+
+    async def refused(path: str, headers: dict[str, str]) -> None:
+        reply = await http(
+            "GET", f"{hub.base}/user/alice/{path}", headers=headers, allow_redirects=False
+        )
+        assert reply.status_code in (302, 401, 403), (path, headers, reply.status_code)
+        if reply.status_code == 302:
+            assert "/hub/" in reply.headers["Location"]
 
     # ...and nothing else of alice's server, with the invite or without it.
-    for path in ("lab", "api/contents", "api/kernels", "api/terminals", "api/sessions"):
+    server_paths = ("lab", "api/contents", "api/kernels", "api/terminals", "api/sessions")
+    for path in server_paths:
         for headers in ({}, candidate):
-            reply = await http(
-                "GET", f"{hub.base}/user/alice/{path}", headers=headers, allow_redirects=False
-            )
-            assert reply.status_code in (302, 401, 403), (path, headers, reply.status_code)
-            if reply.status_code == 302:
-                assert "/hub/" in reply.headers["Location"]
+            await refused(path, headers)
     assert (await http("GET", f"{api}/sessions", headers=candidate)).status_code == 403
 
-    # Bob may reach alice's server (a hub role), but not her session...
-    assert (await http("GET", f"{api}/sessions", headers=bob)).json()["items"] == []
-    for method, path in (("GET", f"sessions/{sid}"), ("POST", f"sessions/{sid}/invites")):
-        reply = await http(method, f"{api}/{path}", json={}, headers=bob)
-        assert reply.status_code == 404, (method, path, reply.status_code)
-    assert await upgrade_status(room, bob) == 404
+    # No hub role lets bob reach alice's server: with his own hub token he gets nothing
+    # there, neither her files, kernels and terminals nor her DevInterview API and room.
+    for path in (*server_paths, "devinterview/api/sessions", f"devinterview/api/sessions/{sid}"):
+        await refused(path, bob)
+    assert await upgrade_status(room, bob) in (302, 401, 403)
 
-    # ...until alice adds him as co-interviewer.
+    # On his own server, bob gets nothing of alice's session...
+    assert (await http("GET", f"{bob_api}/sessions", headers=bob)).json()["items"] == []
+    for method, path in (("GET", f"sessions/{sid}"), ("POST", f"sessions/{sid}/invites")):
+        reply = await http(method, f"{bob_api}/{path}", json={}, headers=bob)
+        assert reply.status_code == 404, (method, path, reply.status_code)
+    assert await upgrade_status(bob_room, bob) == 404
+
+    # ...until alice adds him as co-interviewer: then it is listed there, with its owner.
     added = await http("PUT", f"{api}/sessions/{sid}/co-interviewers/bob", headers=alice)
     assert added.status_code == 201
-    listed = (await http("GET", f"{api}/sessions", headers=bob)).json()["items"]
-    assert [s["id"] for s in listed] == [sid]
-    async with synced_doc(room, bob) as b:
-        await until(lambda: str(b.get("source", type=Text)).startswith("# candidate\n"))
-    assert (await http("DELETE", f"{api}/sessions/{sid}", headers=bob)).status_code == 403
+    listed = (await http("GET", f"{bob_api}/sessions", headers=bob)).json()["items"]
+    assert [(s["id"], s["owner"]) for s in listed] == [(sid, "alice")]
+
+    # bob on /user/bob/, alice and the candidate on /user/alice/: one room, typed live by
+    # all three, each seeing the others' presence under the names the servers know.
+    async with (
+        participant(room, alice, "alice?") as (a, a_seen),
+        participant(room, candidate, "Mallory") as (c, c_seen),
+        participant(bob_room, bob, "not bob") as (b, b_seen),
+    ):
+        await until(lambda: text(b).startswith("# candidate\n"), what="bob's catch-up")
+        for doc, line in ((a, "# alice\n"), (c, "# grace\n"), (b, "# bob\n")):
+            doc.get("source", type=Text).insert(len(text(doc)), line)
+        await until(
+            lambda: (
+                all(line in text(a) for line in ("# alice", "# grace", "# bob"))
+                and text(a) == text(b) == text(c)
+            ),
+            what="all three typing converge",
+        )
+        final = text(a)
+        assert final.startswith("# candidate\ndef solve(): ...")
+
+        expected = {
+            a.client_id: ("alice", "interviewer"),
+            c.client_id: ("Grace", "candidate"),
+            b.client_id: ("bob", "interviewer"),
+        }
+        for doc, seen in ((a, a_seen), (c, c_seen), (b, b_seen)):
+            others = {cid: who for cid, who in expected.items() if cid != doc.client_id}
+            await until(lambda s=seen, o=others: o.keys() <= s.keys(), what="presence")
+            for cid, (name, role) in others.items():
+                user = seen[cid]["user"]
+                assert (user["name"], user["role"]) == (name, role), (cid, seen[cid])
+                assert seen[cid]["typing"] is True
+
+    # A co-interviewer, not an owner: bob still may not delete alice's session.
+    deleted = await http("DELETE", f"{bob_api}/sessions/{sid}", headers=bob)
+    assert deleted.status_code == 403
+    assert deleted.json()["reason"] == "owner_only"
+
+    # The candidate's link may point at any interviewer's server: bob's works as well.
+    invite = await http("POST", f"{bob_api}/sessions/{sid}/invites", json={}, headers=bob)
+    assert invite.status_code == 201
+    token = invite.json()["token"]
+    assert invite.json()["url"] == f"{hub.base}/user/bob/devinterview/candidate/#token={token}"
+    assert (await http("POST", f"{bob_api}/join", json={"token": token})).status_code == 200
+    async with synced_doc(bob_room, {"Authorization": f"Bearer {token}"}) as late:
+        await until(lambda: text(late) == final, what="the candidate on bob's server")

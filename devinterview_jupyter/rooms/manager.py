@@ -313,8 +313,8 @@ class RoomManager:
         if kind == NEW_ROWS:
             room.follower.request()
         elif kind == PRESENCE:
-            with contextlib.suppress(ValueError, zlib.error):
-                update = zlib.decompress(base64.b64decode(notice.body, validate=True), bufsize=4096)
+            update = self._inflate(notice.body)
+            if update is not None:
                 room.sync.apply_remote_presence(update, notice.origin)
         elif kind == HELLO:
             mine = room.sync.local_presence()
@@ -327,6 +327,17 @@ class RoomManager:
                 self.invite_revoked(session_id, uuid.UUID(hex=notice.body), announce=False)
         elif kind in (CHANGED, DELETED):
             self._background(self._reread([session_id]))
+
+    def _inflate(self, body: str) -> bytes | None:
+        """A presence notice's awareness update; None if it is not one or is too large."""
+        # Bounded like a participant's own awareness frame.
+        limit = self.limits.max_awareness_state_bytes * 8
+        try:
+            inflater = zlib.decompressobj()
+            update = inflater.decompress(base64.b64decode(body, validate=True), limit)
+        except (ValueError, zlib.error):
+            return None
+        return None if inflater.unconsumed_tail else update
 
     def _publish_presence(self, room: Room, update: bytes) -> None:
         if not self.bus.shared:
@@ -368,12 +379,14 @@ class RoomManager:
         ids = [sid for sid in (session_ids or list(self.rooms)) if sid in self.rooms]
         if not ids:
             return
-        invites = {
-            user.invite_id  # type: ignore[attr-defined]
+        # Only the candidates here now: one who joins while the query runs is not in it.
+        candidates = [
+            (user, invite_id)
             for sid in ids
             for user in self.rooms[sid].users
-            if getattr(user, "invite_id", None) is not None
-        }
+            if (invite_id := getattr(user, "invite_id", None)) is not None
+        ]
+        invites = {invite_id for _user, invite_id in candidates}
         async with self.database.session() as db:
             sessions = (
                 await db.scalars(select(InterviewSession).where(InterviewSession.id.in_(ids)))
@@ -403,10 +416,9 @@ class RoomManager:
             if room is None:
                 continue
             room.sync.drop_remote(older_than_ms=older)
-            for user in list(room.users):
-                invite_id = getattr(user, "invite_id", None)
-                if invite_id is not None and invite_id not in valid:
-                    user.close_room(4401, "invite revoked")  # type: ignore[attr-defined]
+        for user, invite_id in candidates:
+            if invite_id not in valid:
+                user.close_room(4401, "invite revoked or expired")  # type: ignore[attr-defined]
 
     async def stop(self) -> None:
         if self._recheck_task is not None:

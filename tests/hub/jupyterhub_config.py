@@ -1,5 +1,6 @@
 """JupyterHub for tests/test_hub.py: two hub users on local processes, the proxy from
-tests/hub/node_modules, every single-user server on one shared PostgreSQL in team mode.
+tests/hub/node_modules, every single-user server on one shared PostgreSQL in team mode,
+and no role granting anyone access to another user's server.
 Everything variable comes from the environment the test sets."""
 
 import os
@@ -25,11 +26,9 @@ c.ConfigurableHTTPProxy.pid_file = str(WORK / "jupyterhub-proxy.pid")
 c.JupyterHub.authenticator_class = "dummy"  # test only: any password
 c.Authenticator.allowed_users = {"alice", "bob"}
 c.JupyterHub.services = [{"name": "hubtest-admin", "api_token": env["HUBTEST_ADMIN_TOKEN"]}]
-c.JupyterHub.load_roles = [
-    {"name": "admin", "services": ["hubtest-admin"]},
-    # The hub lets bob reach alice's server; DevInterview decides which sessions he sees.
-    {"name": "reach-alice", "scopes": ["access:servers!user=alice"], "users": ["bob"]},
-]
+# No role lets one user reach another's server: co-interviewers work from their own
+# servers, which share the room through the database.
+c.JupyterHub.load_roles = [{"name": "admin", "services": ["hubtest-admin"]}]
 
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = str(WORK / "homes" / "{username}")
