@@ -425,6 +425,7 @@ class DevInterviewApp(ExtensionApp):
             ),
             bus=bus,
             recheck_seconds=self.room_recheck_seconds,
+            team_mode=self.session_access == "owner",
         )
         self.send_budget = SendBudget(self.room_send_budget_bytes)
         self.room_connections = ConnectionCounter(self.room_refusal_cooldown_seconds)

@@ -306,3 +306,17 @@ async def test_team_interview_through_the_hub(hub: Hub) -> None:
     assert (await http("POST", f"{bob_api}/join", json={"token": token})).status_code == 200
     async with synced_doc(bob_room, {"Authorization": f"Bearer {token}"}) as late:
         await until(lambda: text(late) == final, what="the candidate on bob's server")
+
+    # alice removes bob: his open room on his own server closes (4403), and he is out.
+    conn = await open_ws(bob_room, bob)
+    await conn.read_message()  # synced step 1: he is in
+    removed = await http("DELETE", f"{api}/sessions/{sid}/co-interviewers/bob", headers=alice)
+    assert removed.status_code == 204
+
+    async def closed() -> int | None:
+        while await conn.read_message() is not None:
+            pass
+        return conn.close_code
+
+    assert await asyncio.wait_for(closed(), 20) == 4403
+    assert await upgrade_status(bob_room, bob) == 404

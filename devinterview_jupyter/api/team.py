@@ -50,6 +50,9 @@ class CoInterviewerHandler(DevInterviewHandler):
         async with self.database.session() as db:
             await ops.get_session(db, sid)
             await team.remove_co_interviewer(db, sid, name)
+        if self.devinterview.session_access == "owner":
+            # Removed means out, also of the room open on any server at this moment.
+            self.devinterview.rooms.interviewer_removed(sid, name)
         self.set_status(204)
         self.finish()
 

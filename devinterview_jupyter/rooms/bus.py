@@ -32,7 +32,8 @@ BYE = "b"  # the origin stopped hosting it: its participants' presence is gone
 CHANGED = "c"  # the session's row changed (status, language, duration)
 DELETED = "d"  # the session was deleted
 REVOKED = "r"  # body: the id of an invite that was revoked
-KINDS = frozenset({NEW_ROWS, PRESENCE, HELLO, BYE, CHANGED, DELETED, REVOKED})
+REMOVED = "x"  # body: the user name of a co-interviewer who was removed
+KINDS = frozenset({NEW_ROWS, PRESENCE, HELLO, BYE, CHANGED, DELETED, REVOKED, REMOVED})
 # PostgreSQL refuses payloads of 8000 bytes or more.
 MAX_PAYLOAD = 7999
 # Notices waiting for a connection; beyond this the oldest are dropped (all of them are

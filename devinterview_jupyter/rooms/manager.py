@@ -25,9 +25,9 @@ from sqlalchemy import select
 
 from .. import sessions as ops
 from ..db.engine import Database, DatabaseUnavailable
-from ..db.models import InterviewSession, Invite, utcnow
+from ..db.models import CoInterviewer, InterviewSession, Invite, utcnow
 from .budget import RoomLimits
-from .bus import BYE, CHANGED, DELETED, HELLO, NEW_ROWS, PRESENCE, REVOKED, Bus, Notice
+from .bus import BYE, CHANGED, DELETED, HELLO, NEW_ROWS, PRESENCE, REMOVED, REVOKED, Bus, Notice
 from .document import OwnedMaps, TimerState, new_document, server_now_ms
 from .follow import LogFollower
 from .store import SQLYStore, UpdateWriter
@@ -54,6 +54,13 @@ class Room:
     @property
     def doc(self) -> Any:
         return self.sync.doc
+
+
+def _username_of(user: object) -> str | None:
+    """The Jupyter user name behind a room connection; None for a candidate."""
+    participant = getattr(user, "participant", None)
+    key = getattr(participant, "key", "")
+    return key[len("user:") :] if isinstance(key, str) and key.startswith("user:") else None
 
 
 def _meta_of(session: InterviewSession) -> dict[str, Any]:
@@ -103,6 +110,7 @@ class RoomManager:
         on_refusal: Callable[[str], None] | None = None,
         bus: Bus | None = None,
         recheck_seconds: float = 2.0,
+        team_mode: bool = False,
     ) -> None:
         self.limits = limits or RoomLimits()
         self.on_refusal = on_refusal
@@ -112,6 +120,9 @@ class RoomManager:
         self.idle_seconds = idle_seconds
         self.snapshot_every = snapshot_every
         self.recheck_seconds = recheck_seconds
+        # session_access = "owner": an interviewer in a room must be its owner or one of
+        # its co-interviewers, also after being removed while connected.
+        self.team_mode = team_mode
         self.rooms: dict[uuid.UUID, Room] = {}
         self.locks = KeyedLocks()
         self.bus = bus or Bus(writer.origin)
@@ -271,6 +282,17 @@ class RoomManager:
             if getattr(user, "invite_id", None) == invite_id:
                 user.close_room(4401, "invite revoked")  # type: ignore[attr-defined]
 
+    def interviewer_removed(
+        self, session_id: uuid.UUID, username: str, *, announce: bool = True
+    ) -> None:
+        """Disconnect a co-interviewer the owner removed (team mode)."""
+        if announce:
+            self.bus.publish(session_id, REMOVED, username)
+        room = self.rooms.get(session_id)
+        for user in list(room.users) if room else []:
+            if _username_of(user) == username:
+                user.close_room(4403, "removed from the interview")  # type: ignore[attr-defined]
+
     async def session_deleted(self, session_id: uuid.UUID, *, announce: bool = True) -> None:
         if announce:
             self.bus.publish(session_id, DELETED)
@@ -325,6 +347,8 @@ class RoomManager:
         elif kind == REVOKED:
             with contextlib.suppress(ValueError):
                 self.invite_revoked(session_id, uuid.UUID(hex=notice.body), announce=False)
+        elif kind == REMOVED:
+            self.interviewer_removed(session_id, notice.body, announce=False)
         elif kind in (CHANGED, DELETED):
             self._background(self._reread([session_id]))
 
@@ -387,6 +411,12 @@ class RoomManager:
             if (invite_id := getattr(user, "invite_id", None)) is not None
         ]
         invites = {invite_id for _user, invite_id in candidates}
+        interviewers = [
+            (sid, user, name)
+            for sid in ids
+            for user in self.rooms[sid].users
+            if self.team_mode and (name := _username_of(user)) is not None
+        ]
         async with self.database.session() as db:
             sessions = (
                 await db.scalars(select(InterviewSession).where(InterviewSession.id.in_(ids)))
@@ -404,6 +434,18 @@ class RoomManager:
                         )
                     ).all()
                 )
+            members: set[tuple[uuid.UUID, str]] = set()
+            if interviewers:
+                members = {
+                    (row.session_id, row.username)
+                    for row in (
+                        await db.execute(
+                            select(CoInterviewer.session_id, CoInterviewer.username).where(
+                                CoInterviewer.session_id.in_({sid for sid, _u, _n in interviewers})
+                            )
+                        )
+                    ).all()
+                }
         found = {s.id: s for s in sessions}
         older = time.time() * 1000.0 - REMOTE_PRESENCE_TIMEOUT_MS
         for sid in ids:
@@ -419,6 +461,10 @@ class RoomManager:
         for user, invite_id in candidates:
             if invite_id not in valid:
                 user.close_room(4401, "invite revoked or expired")  # type: ignore[attr-defined]
+        for sid, user, name in interviewers:
+            session = found.get(sid)
+            if session is not None and name != session.owner and (sid, name) not in members:
+                user.close_room(4403, "removed from the interview")  # type: ignore[attr-defined]
 
     async def stop(self) -> None:
         if self._recheck_task is not None:

@@ -71,10 +71,11 @@ describe('connectionState after the session was deleted', () => {
 describe('close codes', () => {
   it('maps the codes that end a room for good, and only those', () => {
     expect(roomClosure(4401)).toBe('expired');
+    expect(roomClosure(4403)).toBe('removed');
     expect(roomClosure(4404)).toBe('deleted');
     expect(roomClosure(4413)).toBe('too-large');
     expect(roomClosure(4422)).toBe('rejected');
-    for (const code of [1000, 1001, 1006, 1007, 1009, 1013, 4400, 4403, null]) {
+    for (const code of [1000, 1001, 1006, 1007, 1009, 1013, 4400, 4402, null]) {
       expect([code, roomClosure(code)]).toEqual([code, null]);
     }
   });

@@ -17,6 +17,8 @@ export function closureMessage(
       return trans.__('This session was deleted.');
     case 'expired':
       return trans.__('This invite has expired or was revoked.');
+    case 'removed':
+      return trans.__('The owner removed you from this interview.');
     case 'too-large':
       return trans.__(
         'The interview document has reached its size limit; your latest changes could not be saved. Reload the page.'
@@ -42,6 +44,7 @@ export function connectionLabels(
     offline: trans.__('Offline'),
     deleted: deletedLabel,
     expired: trans.__('Invite expired'),
+    removed: trans.__('Removed'),
     'too-large': trans.__('Size limit reached'),
     rejected: trans.__('Change refused')
   };

@@ -6,10 +6,12 @@
  * Why the server closed the room for good (no reconnecting):
  * - `deleted`: the session is gone (close code 4404);
  * - `expired`: the candidate's invite expired or was revoked (4401);
+ * - `removed`: the owner removed this co-interviewer from the session (4403);
  * - `too-large`: the document reached its size limit (4413);
  * - `rejected`: an update would have made the document invalid (4422).
  */
-export type RoomClosure = 'deleted' | 'expired' | 'too-large' | 'rejected';
+export type RoomClosure =
+  'deleted' | 'expired' | 'removed' | 'too-large' | 'rejected';
 
 /**
  * What the user sees: `connecting` before the first sync, `connected` once
@@ -28,6 +30,7 @@ export type ConnectionState =
  */
 export const CLOSE_CODES: Readonly<Record<number, RoomClosure>> = {
   4401: 'expired',
+  4403: 'removed',
   4404: 'deleted',
   4413: 'too-large',
   4422: 'rejected'
