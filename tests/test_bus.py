@@ -37,7 +37,7 @@ needs_postgres = pytest.mark.skipif(
 def test_notices_are_parsed_strictly():
     assert parse_notice("u abc") == Notice(NEW_ROWS, "abc")
     assert parse_notice("a abc Zm9v") == Notice(PRESENCE, "abc", "Zm9v")
-    for bad in ("", "u", "x abc", "u  body", "update abc"):
+    for bad in ("", "u", "z abc", "u  body", "update abc"):
         assert parse_notice(bad) is None, bad
     sid = uuid.uuid4()
     assert session_of(channel_of(sid)) == sid
@@ -96,12 +96,10 @@ async def test_notices_reach_the_other_server_and_survive_a_lost_connection(
         await asyncio.sleep(0.2)
         assert got == [(sid, Notice(NEW_ROWS, "here"))]
         # The database drops the listening connection: it comes back, listening again.
+        listener = there._connection.get_server_pid()
         killer = await __import__("asyncpg").connect(**connect_arguments(url))
         try:
-            await killer.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE query LIKE 'LISTEN%' OR query = 'SELECT 1'"
-            )
+            assert await killer.fetchval("SELECT pg_terminate_backend($1)", listener)
         finally:
             await killer.close()
         await until(lambda: len(connected) >= 2, what="reconnected")
@@ -109,6 +107,37 @@ async def test_notices_reach_the_other_server_and_survive_a_lost_connection(
         await until(lambda: len(got) == 2, what="a notice after reconnecting")
         assert got[1] == (sid, Notice(PRESENCE, "here", "Zm9v"))
         assert there.connections >= 2
+    finally:
+        await here.stop()
+        await there.stop()
+
+
+@needs_postgres
+async def test_a_room_subscribed_while_the_bus_connects_is_listened_to(
+    devinterview_postgres_url: str, monkeypatch
+):
+    import asyncpg
+
+    url = normalize_database_url(devinterview_postgres_url)
+    first, second = uuid.uuid4(), uuid.uuid4()
+    got: list[uuid.UUID] = []
+    add_listener = asyncpg.Connection.add_listener
+
+    async def slow_add_listener(self: Any, channel: str, callback: Any) -> None:
+        await asyncio.sleep(0.3)  # a reconnect listening again to many rooms
+        await add_listener(self, channel, callback)
+
+    monkeypatch.setattr(asyncpg.Connection, "add_listener", slow_add_listener)
+    here = PostgresBus(url, origin="here", log=LOG)
+    there = PostgresBus(url, origin="there", log=LOG)
+    there.on_notice = lambda s, _n: got.append(s)
+    try:
+        await there.subscribe(first)  # listened to once connected
+        await asyncio.sleep(0.1)  # connecting: listening to the first room
+        await there.subscribe(second)  # a room loaded meanwhile
+        await until(lambda: there.connected, what="connected")
+        here.publish(second, NEW_ROWS)
+        await until(lambda: second in got, timeout=5, what="the notice of the later room")
     finally:
         await here.stop()
         await there.stop()

@@ -222,7 +222,10 @@ class PostgresBus(Bus):
             self.connected = True
             self._wake.set()
             if self.on_connected is not None:
-                self.on_connected()
+                try:
+                    self.on_connected()
+                except Exception:
+                    self.log.exception("DevInterview: catching up after reconnecting failed")
             await self._watch()
             self.connected = False
             await self._drop()
@@ -237,10 +240,16 @@ class PostgresBus(Bus):
         )
         connection.add_termination_listener(lambda _c: self._lost.set())
         try:
-            for channel in sorted(self.channels):
-                await asyncio.wait_for(
-                    connection.add_listener(channel, self._received), self.connect_timeout
-                )
+            # Rooms loaded meanwhile add channels: listen until none is left out (from the
+            # last check to taking the connection there is no await, so a later
+            # subscribe finds the connection and listens itself).
+            listened: set[str] = set()
+            while missing := self.channels - listened:
+                for channel in sorted(missing):
+                    await asyncio.wait_for(
+                        connection.add_listener(channel, self._received), self.connect_timeout
+                    )
+                    listened.add(channel)
         except BaseException:
             connection.terminate()
             raise

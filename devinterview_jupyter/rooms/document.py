@@ -128,6 +128,11 @@ class OwnedMaps:
                     if key not in ymap or ymap[key] != value:
                         ymap[key] = value
 
+    def repair_now(self) -> None:
+        """Run a repair that waits for the end of the current step, now."""
+        if self._repair_scheduled:
+            self._repair()
+
     def adopt(self) -> None:
         """Take the maps' values as the true ones: another server wrote them."""
         self.meta = dict(self.doc.get(META, type=Map).to_py() or {})
@@ -148,6 +153,8 @@ class OwnedMaps:
         asyncio.get_running_loop().call_soon(self._repair)
 
     def _repair(self) -> None:
+        if not self._repair_scheduled:
+            return  # already done by repair_now
         self._repair_scheduled = False
         if self._differs():
             self.write()

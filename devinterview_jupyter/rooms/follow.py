@@ -21,6 +21,9 @@ from .store import SERVER, SQLYStore
 
 # Rows read per query when catching up (a server back after a long outage reads more).
 CATCH_UP_BATCH = 500
+# Seconds between attempts while the database is away or busy.
+RETRY_FIRST = 0.5
+RETRY_MAX = 8.0
 
 ApplyRemote = Callable[[bytes, bool], None]  # (update, written by a server itself)
 
@@ -55,13 +58,17 @@ class LogFollower:
             self._task = asyncio.ensure_future(self._run())
 
     async def _run(self) -> None:
+        delay = RETRY_FIRST
         while self._wanted and not self._closed:
             self._wanted = False
             try:
                 await self.catch_up()
+                delay = RETRY_FIRST
             except DatabaseUnavailable:
-                # The bus reconnecting, or the next notice, asks again.
-                return
+                # Down or busy: try again, backing off (a notice may never come).
+                self._wanted = True
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX)
             except Exception:
                 self.log.exception(
                     "DevInterview: catching up room %s failed", self.store.session_id

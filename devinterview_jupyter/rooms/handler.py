@@ -44,6 +44,7 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
     room: Room | None = None
     role: str = ""
     invite_id: uuid.UUID | None = None
+    interviewer_name: str | None = None
     participant: Participant | None = None
     _expires_at: datetime | None = None
     _expiry: asyncio.TimerHandle | None = None
@@ -103,6 +104,9 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
             )
             return "candidate"
         await self.require_session_role(session_id)
+        interviewer = self.interviewer()
+        # Checked again while connected (team mode): removed means out.
+        self.interviewer_name = interviewer.name if interviewer else None
         user = self.current_user
         # The username is the identity's unique key (an anonymous user's display name is
         # one of a few dozen moons); the display name is what others are shown.

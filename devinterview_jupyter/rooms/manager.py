@@ -57,10 +57,10 @@ class Room:
 
 
 def _username_of(user: object) -> str | None:
-    """The Jupyter user name behind a room connection; None for a candidate."""
-    participant = getattr(user, "participant", None)
-    key = getattr(participant, "key", "")
-    return key[len("user:") :] if isinstance(key, str) and key.startswith("user:") else None
+    """The name an interviewer's access is checked by (the session's owner and
+    co-interviewers are stored by it); None for a candidate."""
+    name = getattr(user, "interviewer_name", None)
+    return name if isinstance(name, str) else None
 
 
 def _meta_of(session: InterviewSession) -> dict[str, Any]:
@@ -148,6 +148,8 @@ class RoomManager:
             if room is None:
                 room = await self._load(session_id)
                 self.rooms[session_id] = room
+                # A row announced while it loaded found no room to tell: look again.
+                room.follower.request()
             if room.unload_handle is not None:
                 room.unload_handle.cancel()
                 room.unload_handle = None
@@ -207,20 +209,32 @@ class RoomManager:
         return room
 
     def _apply_remote(self, room: Room, update: bytes, server: bool) -> None:
+        # What our own participants wrote to meta/timer is put right first: adopting
+        # below must never take a participant's value as a server's.
+        room.owned.repair_now()
         room.owned.following = True
         try:
             room.sync.apply_remote(update)
         finally:
             room.owned.following = False
         if server:
-            # Meta and timer as another server wrote them (it terminated the interview,
-            # started the timer): ours from now on too.
+            # Meta and timer as another server wrote them (it started the timer, changed
+            # the language): ours from now on too. Read-only follows the session row only.
             room.owned.adopt()
-            room.read_only = room.read_only or room.owned.meta.get("status") == "terminated"
+            if room.owned.meta.get("status") == "terminated" and not room.read_only:
+                self._background(self._reread([room.session_id]))
 
     def _snapshot_soon(self, room: Room) -> None:
         if room.snapshot_task is None or room.snapshot_task.done():
-            room.snapshot_task = asyncio.ensure_future(room.follower.snapshot())
+            room.snapshot_task = asyncio.ensure_future(self._snapshot(room))
+
+    async def _snapshot(self, room: Room) -> bool:
+        try:
+            return await room.follower.snapshot()
+        except Exception:
+            # The log still holds everything; the next snapshot or load does the work.
+            self.log.exception("DevInterview: snapshot of room %s failed", room.session_id)
+            return False
 
     async def unload(self, session_id: uuid.UUID) -> None:
         async with self.locks.hold(session_id):
@@ -237,17 +251,20 @@ class RoomManager:
     async def _close(self, room: Room, *, keep: bool = True) -> None:
         if room.unload_handle is not None:
             room.unload_handle.cancel()
-        if keep and room.store.since_snapshot > 0:
-            # Compact on the way out so that the next load reads one row.
-            await room.follower.snapshot()
-        await room.follower.close()
-        room.owned.detach()
-        if keep:
-            await self.writer.flush(room.session_id)
-        else:
-            self.writer.discard(room.session_id)
-        room.sync.close()
-        self.bus.publish(room.session_id, BYE)
+        try:
+            if keep and room.store.since_snapshot > 0:
+                # Compact on the way out so that the next load reads one row.
+                await self._snapshot(room)
+        finally:
+            await room.follower.close()
+            room.owned.detach()
+            room.sync.close()
+            self.bus.publish(room.session_id, BYE)
+            # Whatever happened above, this room's rows are stored before it is gone.
+            if keep:
+                await self.writer.flush(room.session_id)
+            else:
+                self.writer.discard(room.session_id)
         await self._unsubscribe(room.session_id)
 
     async def _unsubscribe(self, session_id: uuid.UUID) -> None:
@@ -344,12 +361,9 @@ class RoomManager:
                 self._publish_presence(room, mine)
         elif kind == BYE:
             room.sync.drop_remote(notice.origin)
-        elif kind == REVOKED:
-            with contextlib.suppress(ValueError):
-                self.invite_revoked(session_id, uuid.UUID(hex=notice.body), announce=False)
-        elif kind == REMOVED:
-            self.interviewer_removed(session_id, notice.body, announce=False)
-        elif kind in (CHANGED, DELETED):
+        elif kind in (CHANGED, DELETED, REVOKED, REMOVED):
+            # A hint, not an order (anyone who may write to the database may notify):
+            # what to close is decided by what the database says.
             self._background(self._reread([session_id]))
 
     def _inflate(self, body: str) -> bytes | None:
@@ -467,9 +481,10 @@ class RoomManager:
                 user.close_room(4403, "removed from the interview")  # type: ignore[attr-defined]
 
     async def stop(self) -> None:
-        if self._recheck_task is not None:
-            self._recheck_task.cancel()
-            await asyncio.gather(self._recheck_task, return_exceptions=True)
+        tasks = [*self._tasks, *([self._recheck_task] if self._recheck_task else [])]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         for session_id in list(self.rooms):
             room = self.rooms.pop(session_id)
             for user in list(room.users):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import uuid
 from collections.abc import Callable
@@ -47,6 +48,7 @@ class _Pending:
     data: bytes
     done: asyncio.Future[None] = field(repr=False)
     upto: int | None = None
+    origin: str = ""
 
 
 class UpdateWriter:
@@ -85,13 +87,19 @@ class UpdateWriter:
             self._task = asyncio.ensure_future(self._run())
 
     def enqueue(
-        self, session_id: uuid.UUID, kind: str, data: bytes, *, upto: int | None = None
+        self,
+        session_id: uuid.UUID,
+        kind: str,
+        data: bytes,
+        *,
+        upto: int | None = None,
+        origin: str | None = None,
     ) -> asyncio.Future[None]:
         if self._closing:
             raise RuntimeError("writer is closed")
         self.start()
         done = asyncio.get_running_loop().create_future()
-        pending = _Pending(session_id, kind, data, done, upto)
+        pending = _Pending(session_id, kind, data, done, upto, origin or self.origin)
         self._queue.append(pending)
         self._wakeup.set()
         return pending.done
@@ -183,7 +191,7 @@ class UpdateWriter:
                     "kind": p.kind,
                     "data": p.data,
                     "created_at": now,
-                    "origin": self.origin,
+                    "origin": p.origin,
                     "upto": p.upto,
                 }
                 if p.kind == SNAPSHOT:
@@ -202,9 +210,13 @@ class UpdateWriter:
         return {"key": LOG_LOCK_KEY, "channels": channels, "payloads": [payload] * len(channels)}
 
 
-# One round trip: the lock (held to commit) and the notices (sent at commit).
+# One round trip: the lock (held to commit) and the notices (sent at commit). A writer
+# that stops talking mid-transaction (a frozen process, a network that drops packets)
+# would hold the lock, and every server's writes, until its connection is found dead;
+# PostgreSQL ends such a transaction after 10 s idle instead.
 _LOCK_AND_NOTIFY = text(
-    "SELECT pg_advisory_xact_lock(:key), "
+    "SELECT set_config('idle_in_transaction_session_timeout', '10000', true), "
+    "pg_advisory_xact_lock(:key), "
     "(SELECT count(pg_notify(c, p)) FROM unnest(CAST(:channels AS text[]), "
     "CAST(:payloads AS text[])) AS t(c, p))"
 )
@@ -225,6 +237,9 @@ class LogRow:
     data: bytes | None  # None for the reader's own rows (it has them)
 
 
+_STORES = itertools.count(1)
+
+
 class SQLYStore:
     """The stored history of one room's document, on the project's database."""
 
@@ -239,6 +254,9 @@ class SQLYStore:
     ) -> None:
         self.session_id = uuid.UUID(path)
         self.writer = writer
+        # Rows are marked as this store's own: a room loaded again in the same process is
+        # another store, and must not take rows the previous one left for its own.
+        self.origin = f"{writer.origin}.{next(_STORES)}"
         self.doc = doc
         self.snapshot_every = snapshot_every
         self.on_snapshot_due = on_snapshot_due
@@ -247,14 +265,16 @@ class SQLYStore:
     def record(self, update: bytes, *, server: bool = False) -> None:
         """Keep one update (``server``: the server's own write). Called inside the
         document's observer, so it must not read the document."""
-        self.writer.enqueue(self.session_id, SERVER if server else UPDATE, update)
+        self.writer.enqueue(
+            self.session_id, SERVER if server else UPDATE, update, origin=self.origin
+        )
         self.since_snapshot += 1
         if self.since_snapshot == self.snapshot_every and self.on_snapshot_due is not None:
             self.on_snapshot_due()
 
     def snapshot(self, state: bytes, upto: int) -> None:
         """Queue the whole current state, which contains every row up to ``upto``."""
-        self.writer.enqueue(self.session_id, SNAPSHOT, state, upto=upto)
+        self.writer.enqueue(self.session_id, SNAPSHOT, state, upto=upto, origin=self.origin)
         self.since_snapshot = 0
 
     async def load(self) -> StoredState:
@@ -293,7 +313,7 @@ class SQLYStore:
 
     async def since(self, position: int, limit: int) -> list[LogRow]:
         """Rows after ``position`` in log order, without the data of this server's own."""
-        mine = RoomUpdate.origin == self.writer.origin
+        mine = RoomUpdate.origin == self.origin
         async with self.writer.database.session() as db:
             rows = (
                 await db.execute(
