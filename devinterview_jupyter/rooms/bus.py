@@ -24,6 +24,10 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 CHANNEL_PREFIX = "devinterview_"
+# One channel for "the log grew", listened to by every server: one notice per commit of
+# any server (a commit holds rows of many rooms), and each server catches up all the
+# rooms it hosts in one query (rooms/manager.py).
+ROWS_CHANNEL = "devinterview_rows"
 # Kinds of notice; the payload is "<kind> <origin>[ <body>]".
 NEW_ROWS = "u"  # the session's log grew
 PRESENCE = "a"  # an awareness update (base64 of zlib), from the origin's own participants
@@ -61,7 +65,7 @@ def parse_notice(payload: str) -> Notice | None:
 
 
 def session_of(channel: str) -> uuid.UUID | None:
-    if not channel.startswith(CHANNEL_PREFIX):
+    if not channel.startswith(CHANNEL_PREFIX) or channel == ROWS_CHANNEL:
         return None
     try:
         return uuid.UUID(hex=channel[len(CHANNEL_PREFIX) :])
@@ -69,7 +73,8 @@ def session_of(channel: str) -> uuid.UUID | None:
         return None
 
 
-NoticeHandler = Callable[[uuid.UUID, Notice], None]
+# (the session of the channel, or None for ROWS_CHANNEL; the notice)
+NoticeHandler = Callable[[uuid.UUID | None, Notice], None]
 
 
 class Bus:
@@ -244,7 +249,7 @@ class PostgresBus(Bus):
             # last check to taking the connection there is no await, so a later
             # subscribe finds the connection and listens itself).
             listened: set[str] = set()
-            while missing := self.channels - listened:
+            while missing := ({ROWS_CHANNEL} | self.channels) - listened:
                 for channel in sorted(missing):
                     await asyncio.wait_for(
                         connection.add_listener(channel, self._received), self.connect_timeout
@@ -298,7 +303,9 @@ class PostgresBus(Bus):
         self.received += 1
         session_id = session_of(channel)
         notice = parse_notice(payload)
-        if session_id is None or notice is None or notice.origin == self.origin:
+        if notice is None or notice.origin == self.origin:
+            return
+        if session_id is None and channel != ROWS_CHANNEL:
             return
         if self.on_notice is not None:
             try:

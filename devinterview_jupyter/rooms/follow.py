@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 
 from ..db.engine import DatabaseUnavailable
-from .store import SERVER, SQLYStore
+from .store import SERVER, LogRow, SQLYStore
 
 # Rows read per query when catching up (a server back after a long outage reads more).
 CATCH_UP_BATCH = 500
@@ -82,13 +82,20 @@ class LogFollower:
     async def _catch_up(self) -> None:
         while not self._closed:
             rows = await self.store.since(self.position, CATCH_UP_BATCH)
-            for row in rows:
-                if row.data is not None:
-                    self.apply(row.data, row.kind == SERVER)
-                    self.applied += 1
-                self.position = row.id
+            self.take(rows)
             if len(rows) < CATCH_UP_BATCH:
                 return
+
+    def take(self, rows: list[LogRow]) -> None:
+        """Apply rows read from the log: all of its rows after some position up to the
+        last of them, in order. Those at or before our position are in the document."""
+        for row in rows:
+            if row.id <= self.position:
+                continue
+            if row.data is not None:
+                self.apply(row.data, row.kind == SERVER)
+                self.applied += 1
+            self.position = row.id
 
     async def snapshot(self) -> bool:
         """Store the whole state with the log position it contains; False if the

@@ -29,8 +29,8 @@ from ..db.models import CoInterviewer, InterviewSession, Invite, utcnow
 from .budget import RoomLimits
 from .bus import BYE, CHANGED, DELETED, HELLO, NEW_ROWS, PRESENCE, REMOVED, REVOKED, Bus, Notice
 from .document import OwnedMaps, TimerState, new_document, server_now_ms
-from .follow import LogFollower
-from .store import SQLYStore, UpdateWriter
+from .follow import CATCH_UP_BATCH, RETRY_FIRST, RETRY_MAX, LogFollower
+from .store import SQLYStore, UpdateWriter, rows_of_rooms
 from .sync import RoomSync
 from .ydoc import TIMER
 
@@ -130,6 +130,8 @@ class RoomManager:
         self.bus.on_connected = self._bus_connected
         self._recheck_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._rows_wanted = False
+        self._rows_task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         """Listen to the other servers (when there can be any)."""
@@ -344,14 +346,16 @@ class RoomManager:
 
     # -- the other servers ------------------------------------------------------------------
 
-    def _notice(self, session_id: uuid.UUID, notice: Notice) -> None:
+    def _notice(self, session_id: uuid.UUID | None, notice: Notice) -> None:
+        if session_id is None:
+            if notice.kind == NEW_ROWS:
+                self.catch_up_all()
+            return
         room = self.rooms.get(session_id)
         if room is None:
             return
         kind = notice.kind
-        if kind == NEW_ROWS:
-            room.follower.request()
-        elif kind == PRESENCE:
+        if kind == PRESENCE:
             update = self._inflate(notice.body)
             if update is not None:
                 room.sync.apply_remote_presence(update, notice.origin)
@@ -387,10 +391,47 @@ class RoomManager:
 
     def _bus_connected(self) -> None:
         # Whatever was announced while we were not listening is in the log.
+        self.catch_up_all()
         for room in self.rooms.values():
-            room.follower.request()
             self.bus.publish(room.session_id, HELLO)
         self._background(self._reread(None))
+
+    def catch_up_all(self) -> None:
+        """Catch every hosted room up with the log soon, in one query; requests made
+        while one runs lead to one more (a busy team commits many times a second)."""
+        self._rows_wanted = True
+        if self._rows_task is None or self._rows_task.done():
+            self._rows_task = asyncio.ensure_future(self._catch_up_all())
+            self._tasks.add(self._rows_task)
+            self._rows_task.add_done_callback(self._tasks.discard)
+
+    async def _catch_up_all(self) -> None:
+        delay = RETRY_FIRST
+        while self._rows_wanted:
+            self._rows_wanted = False
+            rooms = dict(self.rooms)
+            if not rooms:
+                return
+            positions = {
+                sid: (room.follower.position, room.store.origin) for sid, room in rooms.items()
+            }
+            try:
+                found = await rows_of_rooms(self.database, positions, CATCH_UP_BATCH)
+            except DatabaseUnavailable:
+                self._rows_wanted = True
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX)
+                continue
+            except Exception:
+                self.log.exception("DevInterview: catching up rooms failed")
+                return
+            delay = RETRY_FIRST
+            for sid, rows in found.items():
+                room = rooms[sid]
+                if self.rooms.get(sid) is room:  # not unloaded (or reloaded) meanwhile
+                    room.follower.take(rows)
+                if len(rows) >= CATCH_UP_BATCH:
+                    self._rows_wanted = True
 
     def _background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(work)

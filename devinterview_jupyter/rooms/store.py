@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db.engine import Database, DatabaseUnavailable, is_outage
 from ..db.models import InterviewSession, RoomUpdate, utcnow
-from .bus import NEW_ROWS, channel_of
+from .bus import NEW_ROWS, ROWS_CHANNEL
 
 UPDATE = "update"
 SERVER = "server"
@@ -181,7 +181,14 @@ class UpdateWriter:
         now = utcnow()
         async with self.database.session() as db:
             if self.database.backend == "postgresql":
-                await db.execute(_LOCK_AND_NOTIFY, self._announcement(batch))
+                await db.execute(
+                    _LOCK_AND_NOTIFY,
+                    {
+                        "key": LOG_LOCK_KEY,
+                        "channel": ROWS_CHANNEL,
+                        "payload": f"{NEW_ROWS} {self.origin}",
+                    },
+                )
             # Snapshots get their own statement, after the updates queued before them (a
             # snapshot's ``upto`` says what it holds; order keeps the log easy to read).
             run: list[dict[str, Any]] = []
@@ -204,11 +211,6 @@ class UpdateWriter:
             if run:
                 await db.execute(insert(_ROOM_UPDATES), run)
 
-    def _announcement(self, batch: list[_Pending]) -> dict[str, Any]:
-        channels = sorted({channel_of(p.session_id) for p in batch})
-        payload = f"{NEW_ROWS} {self.origin}"
-        return {"key": LOG_LOCK_KEY, "channels": channels, "payloads": [payload] * len(channels)}
-
 
 # One round trip: the lock (held to commit) and the notices (sent at commit). A writer
 # that stops talking mid-transaction (a frozen process, a network that drops packets)
@@ -216,10 +218,40 @@ class UpdateWriter:
 # PostgreSQL ends such a transaction after 10 s idle instead.
 _LOCK_AND_NOTIFY = text(
     "SELECT set_config('idle_in_transaction_session_timeout', '10000', true), "
-    "pg_advisory_xact_lock(:key), "
-    "(SELECT count(pg_notify(c, p)) FROM unnest(CAST(:channels AS text[]), "
-    "CAST(:payloads AS text[])) AS t(c, p))"
+    "pg_advisory_xact_lock(:key), pg_notify(:channel, :payload)"
 )
+
+# The rows after each room's position, for all the rooms a server hosts, in one query (one
+# index range per room); the data of the rooms' own rows is left out.
+_ROWS_OF_ROOMS = text(
+    "SELECT x.session_id, x.id, x.kind, x.data "
+    "FROM unnest(CAST(:ids AS uuid[]), CAST(:positions AS bigint[]), CAST(:mine AS text[])) "
+    "AS r(sid, pos, own) "
+    "CROSS JOIN LATERAL ("
+    " SELECT u.session_id, u.id, u.kind, CASE WHEN u.origin = r.own THEN NULL ELSE u.data END"
+    " AS data FROM devinterview_room_updates u"
+    " WHERE u.session_id = r.sid AND u.id > r.pos AND u.kind <> 'snapshot'"
+    " ORDER BY u.id LIMIT :limit) AS x"
+)
+
+
+async def rows_of_rooms(
+    database: Database, positions: dict[uuid.UUID, tuple[int, str]], limit: int
+) -> dict[uuid.UUID, list[LogRow]]:
+    """For each session: the rows after its position (own rows, by origin, without data).
+    PostgreSQL only (the servers sharing rooms)."""
+    ids = list(positions)
+    params = {
+        "ids": ids,
+        "positions": [positions[i][0] for i in ids],
+        "mine": [positions[i][1] for i in ids],
+        "limit": limit,
+    }
+    found: dict[uuid.UUID, list[LogRow]] = {}
+    async with database.session() as db:
+        for sid, row_id, kind, data in (await db.execute(_ROWS_OF_ROOMS, params)).all():
+            found.setdefault(sid, []).append(LogRow(int(row_id), str(kind), data))
+    return found
 
 
 @dataclass(frozen=True)
