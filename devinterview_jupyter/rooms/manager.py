@@ -63,6 +63,17 @@ def _username_of(user: object) -> str | None:
     return name if isinstance(name, str) else None
 
 
+def _differs(room: Room, session: InterviewSession) -> bool:
+    """Whether the room is behind its session row (the periodic re-read writes to the
+    document only then: hundreds of rooms rewritten every few seconds stall the loop)."""
+    owned = room.owned
+    return (
+        any(owned.meta.get(key) != value for key, value in _meta_of(session).items())
+        or owned.timer.planned_minutes != session.planned_minutes
+        or (session.status == "terminated" and not room.read_only)
+    )
+
+
 def _meta_of(session: InterviewSession) -> dict[str, Any]:
     return {"language": session.language, "status": session.status}
 
@@ -508,8 +519,9 @@ class RoomManager:
             if session is None:
                 await self.session_deleted(sid, announce=False)
                 continue
-            await self.session_changed(session, announce=False)
             room = self.rooms.get(sid)
+            if room is not None and _differs(room, session):
+                await self.session_changed(session, announce=False)
             if room is None:
                 continue
             room.sync.drop_remote(older_than_ms=older)
