@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pycrdt import Doc, Map, Provider, Text
+from pycrdt import Doc, Map, Text
 from sqlalchemy.engine import make_url
 
 from devinterview_jupyter.db.engine import Database
@@ -26,11 +26,11 @@ from devinterview_jupyter.db.url import normalize_database_url
 from devinterview_jupyter.pytest_plugin import empty_postgres, selected_backends
 from devinterview_jupyter.rooms.document import new_document
 from devinterview_jupyter.rooms.store import SQLYStore, UpdateWriter
-from devinterview_jupyter.testing import LiveServer, WebSocketChannel, live_server
+from devinterview_jupyter.testing import LiveServer, live_server
 from tests.test_database_outage import Relay
 from tests.test_hostile_room import closed_with, joined, presence_until
 from tests.test_rooms import awareness_frame
-from tests.yclient import open_ws, text, until
+from tests.yclient import open_ws, synced_doc, text, until
 
 pytestmark = pytest.mark.skipif(
     "postgresql" not in selected_backends(),
@@ -61,17 +61,8 @@ async def new_session(server: LiveServer) -> str:
 @asynccontextmanager
 async def client(server: LiveServer, sid: str, doc: Doc[Any] | None = None) -> AsyncIterator[Doc]:
     """A Yjs client of the room on ``server`` (an existing ``doc`` reconnects)."""
-    if doc is None:
-        doc = Doc()
-        doc["source"] = Text()
-    url = server.room_url(sid)
-    conn = await open_ws(url, server.auth)
-    try:
-        async with Provider(doc, WebSocketChannel(conn, url)) as provider:
-            await asyncio.wait_for(provider.synced.wait(), 20)
-            yield doc
-    finally:
-        conn.close()
+    async with synced_doc(server.room_url(sid), server.auth, doc=doc) as synced:
+        yield synced
 
 
 def source(doc: Doc[Any]) -> Text:

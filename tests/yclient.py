@@ -35,11 +35,17 @@ async def upgrade_status(url: str, headers: dict[str, str] | None = None) -> int
 
 @asynccontextmanager
 async def synced_doc(
-    url: str, headers: dict[str, str] | None = None, *, validate_cert: bool = True
+    url: str,
+    headers: dict[str, str] | None = None,
+    *,
+    validate_cert: bool = True,
+    doc: Doc[Any] | None = None,
 ) -> AsyncIterator[Doc[Any]]:
-    """A pycrdt Doc connected to the room at ``url`` and synced with it."""
-    doc: Doc[Any] = Doc()
-    doc["source"] = Text()
+    """A pycrdt Doc connected to the room at ``url`` and synced with it (an existing
+    ``doc`` reconnects with what it holds)."""
+    if doc is None:
+        doc = Doc()
+        doc["source"] = Text()
     conn = await open_ws(url, headers, validate_cert=validate_cert)
     try:
         async with Provider(doc, WebSocketChannel(conn, url)) as provider:
