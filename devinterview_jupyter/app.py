@@ -26,6 +26,7 @@ from .candidate.site import (
 from .db.engine import Database, DatabaseUnavailable
 from .db.url import DatabaseURLError, normalize_database_url, redact_url
 from .logs import drop_unwritten_levels
+from .questions.library import QuestionLibrary, folders_of
 from .rooms.budget import ConnectionCounter, RoomLimits, SendBudget
 from .rooms.bus import Bus, PostgresBus
 from .rooms.manager import RoomManager
@@ -296,8 +297,26 @@ class DevInterviewApp(ExtensionApp):
         young generation lets short-lived objects die first. Costs a few MB.""",
     ).tag(config=True)
 
+    question_folders = List(
+        Unicode(),
+        default_value=["questions"],
+        help="""Folders of interview questions (Markdown or notebook files, docs/questions.md),
+        listed in the New session dialog. Relative paths are from the Jupyter root
+        (`ServerApp.root_dir`); a folder that does not exist lists nothing. A hub team
+        points every single-user server at one shared, e.g. read-only mounted, folder.
+        Files are read when the list is asked for; a question is copied into a session
+        when it is chosen.""",
+    ).tag(config=True)
+
+    shipped_questions = Bool(
+        True,
+        help="""List the starter set of questions shipped in the package (Python,
+        JavaScript and SQL) beside those of `question_folders`.""",
+    ).tag(config=True)
+
     database: Database
     rooms: RoomManager
+    questions: QuestionLibrary
     send_budget: SendBudget
     room_connections: ConnectionCounter
     invite_failures: FailureLimiter
@@ -432,6 +451,13 @@ class DevInterviewApp(ExtensionApp):
         self.rooms.on_refusal = self.room_connections.cool_down
         self.log.info("DevInterview uses database %s", redact_url(self.database.url))
         assert self.serverapp is not None
+        self.questions = QuestionLibrary(
+            folders_of(
+                list(self.question_folders),
+                self.serverapp.root_dir,
+                shipped=self.shipped_questions,
+            )
+        )
         page_config = self.serverapp.web_app.settings.setdefault("page_config_data", {})
         page_config.update(self.page_options())
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from . import team
 from .auth import hash_token, new_token, resolve_invite
 from .db.engine import Database
-from .db.models import InterviewSession, Invite, RoomUpdate, utcnow
+from .db.models import InterviewSession, Invite, RoomUpdate, SessionQuestion, utcnow
 from .errors import conflict, not_found
 
 
@@ -193,6 +193,7 @@ async def delete_session(db: AsyncSession, session_id: uuid.UUID) -> None:
     # Explicit deletes: SQLite only cascades with its foreign-key pragma on.
     await db.execute(delete(RoomUpdate).where(RoomUpdate.session_id == session_id))
     await db.execute(delete(Invite).where(Invite.session_id == session_id))
+    await db.execute(delete(SessionQuestion).where(SessionQuestion.session_id == session_id))
     await db.execute(delete(InterviewSession).where(InterviewSession.id == session_id))
 
 

@@ -16,10 +16,14 @@ import type {
   IJoinResult,
   IListSessionsQuery,
   IMe,
+  IQuestion,
+  IQuestionList,
   IServerTime,
   ISession,
   ISessionCreate,
   ISessionList,
+  ISessionQuestion,
+  ISessionQuestionSet,
   ISessionUpdate,
   ITimerState,
   Language,
@@ -117,6 +121,37 @@ export interface IDevInterviewClient {
    * `session_access = "owner"` only the session's owner may (403 `owner_only`).
    */
   removeCoInterviewer(sessionId: string, username: string): Promise<void>;
+
+  /**
+   * List the questions of the question folders, and the files that could not
+   * be read (interviewers only).
+   */
+  listQuestions(): Promise<IQuestionList>;
+
+  /**
+   * Get one whole question, hidden tests included (interviewers only).
+   */
+  getQuestion(id: string): Promise<IQuestion>;
+
+  /**
+   * The session's copy of its question, hidden tests included (interviewers
+   * only; 404 `no_question` when it has none).
+   */
+  getSessionQuestion(sessionId: string): Promise<ISessionQuestion>;
+
+  /**
+   * Give the session a question or switch to another one (409 when terminated).
+   */
+  setSessionQuestion(
+    sessionId: string,
+    body: ISessionQuestionSet
+  ): Promise<ISessionQuestion>;
+
+  /**
+   * Reveal the next follow-up part to the room (409 `nothing_to_reveal` when
+   * all are).
+   */
+  revealNextPart(sessionId: string): Promise<ISessionQuestion>;
 
   /**
    * Exchange an invite token for the candidate's access to its session.

@@ -10,6 +10,7 @@ from .candidate import JoinHandler, MeHandler
 from .clock import TimeHandler, TimerHandler
 from .invites import InviteHandler, InvitesHandler
 from .meta import NotFoundHandler, OpenAPIHandler
+from .questions import QuestionHandler, QuestionsHandler, RevealHandler, SessionQuestionHandler
 from .sessions import SessionHandler, SessionsHandler, StartHandler, TerminateHandler
 from .team import CoInterviewerHandler, CoInterviewersHandler
 
@@ -30,6 +31,10 @@ def api_handlers() -> list[tuple[str, Any]]:
         (rf"/{p}/sessions/{_ID}/invites/{_ID}/?", InviteHandler),
         (rf"/{p}/sessions/{_ID}/co-interviewers/?", CoInterviewersHandler),
         (rf"/{p}/sessions/{_ID}/co-interviewers/{_ID}/?", CoInterviewerHandler),
+        (rf"/{p}/sessions/{_ID}/question/?", SessionQuestionHandler),
+        (rf"/{p}/sessions/{_ID}/question/reveal/?", RevealHandler),
+        (rf"/{p}/questions/?", QuestionsHandler),
+        (rf"/{p}/questions/{_ID}/?", QuestionHandler),
         (rf"/{p}/join/?", JoinHandler),
         (rf"/{p}/me/?", MeHandler),
         (rf"/{p}/openapi.json", OpenAPIHandler),

@@ -12,7 +12,9 @@ from .. import sessions as ops
 from ..auth import RESOURCE_SESSIONS, Candidate
 from ..db.models import InterviewSession
 from ..errors import ApiError, bad_request
+from ..questions import chosen
 from .base import DevInterviewHandler, interviewer_only, parse_uuid
+from .questions import load_question, show_question
 from .serialize import candidate_session_json, session_json, session_rows_json
 
 MAX_PAGE = 200
@@ -45,9 +47,21 @@ class SessionsHandler(DevInterviewHandler):
         data = self.body_json("SessionCreate")
         owner = self.interviewer()
         assert owner is not None
+        question_id = data.pop("question_id", None)
+        question = None if question_id is None else await load_question(self, question_id)
+        if question is not None:
+            language = chosen.pick_language(question, None, data.get("language"))
+            data = {**data, "language": language}
+            if data.get("planned_minutes") is None:
+                data["planned_minutes"] = question["duration_minutes"]
         async with self.database.session() as db:
             session = await ops.create_session(db, owner.name, data)
+            row = None if question is None else chosen.choose(db, session, question, language)
+            await db.flush()
             body = session_json(session)
+            view = None if row is None else chosen.room_view(row)
+        if question is not None and view is not None:
+            await show_question(self, session, view, question, language, "replace")
         self.set_header("Location", f"{self.request.path.rstrip('/')}/{session.id}")
         self.write_json(body, 201)
 

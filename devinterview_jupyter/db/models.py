@@ -1,4 +1,5 @@
-"""ORM models: interview sessions, invites and the Yjs update log of each room."""
+"""ORM models: interview sessions, invites, the Yjs update log of each room, co-interviewers
+and the questions chosen for sessions."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Text,
     TypeDecorator,
     Uuid,
 )
@@ -142,3 +144,29 @@ class CoInterviewer(Base):
     username: Mapped[str] = mapped_column(String(255), primary_key=True, index=True)
     added_by: Mapped[str] = mapped_column(String(255))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SessionQuestion(Base):
+    """A question chosen for a session: a copy of the whole question file as it was then
+    (hidden tests and rubric included: this table is read by interviewers' requests only),
+    and how many follow-up parts the room has been shown. The newest is the current one."""
+
+    __tablename__ = TABLE_PREFIX + "session_questions"
+    __table_args__ = (
+        Index("ix_devinterview_session_questions_session", "session_id", "chosen_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey(
+            InterviewSession.id,
+            ondelete="CASCADE",
+            name="fk_devinterview_session_questions_session",
+        )
+    )
+    question_id: Mapped[str] = mapped_column(String(512))
+    # JSON text: the same on both databases, and read back exactly as written.
+    question: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(32))
+    revealed: Mapped[int] = mapped_column(Integer, default=0)
+    chosen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

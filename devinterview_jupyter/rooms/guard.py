@@ -35,10 +35,12 @@ from .update_scan import MalformedUpdate, UpdateProblem, check_update, read_stat
 from .ydoc import (
     MAP_ROOTS,
     META,
+    QUESTION,
     ROOTS,
     RUNS,
     SOURCE,
     STATE,
+    TEST_RUNS,
     TIMER,
     WHITEBOARD,
     InterviewDocument,
@@ -82,6 +84,8 @@ class DocumentGuard:
             trial.observe(self._on_trial_update),
             trial.get(WHITEBOARD, type=Array).observe(self._on_whiteboard),
             trial.get(RUNS, type=Array).observe_deep(self._on_runs),
+            trial.get(TEST_RUNS, type=Array).observe_deep(self._on_test_runs),
+            trial.get(QUESTION, type=Map).observe_deep(self._on_question),
         ]
         for name, check in (
             (META, schema.meta_problem),
@@ -233,6 +237,39 @@ class DocumentGuard:
                         self._flag(schema.chunk_problem(chunk))
             else:
                 self._flag("runs hold no other shared types")
+
+    def _on_test_runs(self, events: list[Any]) -> None:
+        if not self._checking:
+            return
+        event: Any
+        for event in events:
+            path = event.path
+            if not path:  # the list of test runs
+                for op in event.delta:
+                    for run in op.get("insert", ()):
+                        self._flag(schema.test_run_problem(run))
+            elif len(path) == 1 and isinstance(event, MapEvent):  # fields of one test run
+                for key, change in cast(Any, event).keys.items():
+                    if change["action"] == "delete":
+                        self._flag(f"test run fields are not removed ({key!r})")
+                    else:
+                        self._flag(schema.test_run_value_problem(key, change["newValue"]))
+                target = cast(Any, event).target
+                if (
+                    "results" in target
+                    and "total" in target
+                    and len(target["results"]) > target["total"]
+                ):
+                    self._flag("a test run has more results than its total")
+            else:
+                self._flag("test runs hold no other shared types")
+
+    def _on_question(self, _events: Any) -> None:
+        # The question is what the server chose to show: the prompt, the revealed parts,
+        # the visible tests. Nobody else writes it (a candidate could otherwise show the
+        # interviewer a different problem).
+        if self._checking:
+            self._flag("the question is written by the server only")
 
 
 def _code_problem(source: Text) -> str | None:

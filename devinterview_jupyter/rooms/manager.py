@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from pycrdt import Map
+from pycrdt import Map, Text
 from sqlalchemy import select
 
 from .. import sessions as ops
@@ -32,7 +32,7 @@ from .document import OwnedMaps, TimerState, new_document, server_now_ms
 from .follow import CATCH_UP_BATCH, RETRY_FIRST, RETRY_MAX, LogFollower
 from .store import SQLYStore, UpdateWriter, rows_of_rooms
 from .sync import RoomSync
-from .ydoc import TIMER
+from .ydoc import QUESTION, SOURCE, TIMER
 
 # Presence from another server not renewed for this long is dropped (that server died):
 # browsers renew theirs every 15 s.
@@ -352,6 +352,37 @@ class RoomManager:
                 timer = timer.reset()
             room.owned.set_timer(timer)
             return timer
+        finally:
+            self.release(room, token)
+
+    async def write_question(
+        self,
+        session_id: uuid.UUID,
+        view: dict[str, Any],
+        starter: str | None = None,
+        *,
+        only_if_empty: bool = False,
+    ) -> None:
+        """Show the room a question (``view``: what a candidate may see of it, see
+        ``questions/chosen.py``), and put ``starter`` into the code when given (with
+        ``only_if_empty``, only if the code is blank). Stored and relayed like any server
+        write, so every server's room shows it."""
+        token = object()
+        room = await self.acquire(session_id, token)
+        try:
+            with room.doc.transaction(origin="devinterview-server"):
+                shown: Map[Any] = room.doc.get(QUESTION, type=Map)
+                for key in list(shown.keys()):
+                    if key not in view:
+                        del shown[key]
+                for key, value in view.items():
+                    if key not in shown or shown[key] != value:
+                        shown[key] = value
+                code: Text = room.doc.get(SOURCE, type=Text)
+                blank_or_forced = not (only_if_empty and str(code).strip())
+                if starter is not None and blank_or_forced and str(code) != starter:
+                    code.clear()
+                    code.insert(0, starter)
         finally:
             self.release(room, token)
 

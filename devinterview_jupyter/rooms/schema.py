@@ -209,3 +209,76 @@ def state_problem(key: str, value: Any) -> str | None:
     if key in ("path", "hash", "document_id"):
         return None if _is_text(value, 1024) else f"state {key} must be text"
     return f"the document state has no field {key!r}"
+
+
+# -- test runs --------------------------------------------------------------------------
+
+TEST_RUN_STATUSES = frozenset(("running", "done", "stopped", "failed"))
+CASE_STATUSES = frozenset(("pass", "fail", "error", "timeout"))
+MAX_CASES = 200
+MAX_CASE_TEXT = 4096
+_CASE_TEXT = ("name", "input", "expected")
+_CASE_OPTIONAL_TEXT = ("actual", "error")
+CASE_KEYS = frozenset((*_CASE_TEXT, *_CASE_OPTIONAL_TEXT, "status", "durationMs"))
+_TEST_RUN_TEXT = {"id": MAX_ID, "language": MAX_LANGUAGE, "question": MAX_ID}
+TEST_RUN_KEYS = frozenset((*_TEST_RUN_TEXT, "by", "status", "startedAt", "total", "results"))
+
+
+def case_problem(case: Any) -> str | None:
+    """The problem with one case result of a test run."""
+    if not isinstance(case, dict) or set(case) != CASE_KEYS:
+        return f"a test case result is {{{', '.join(sorted(CASE_KEYS))}}}"
+    if case["status"] not in CASE_STATUSES:
+        return "a test case status is pass, fail, error or timeout"
+    if not all(_is_text(case[k], MAX_CASE_TEXT) for k in _CASE_TEXT):
+        return f"a test case's name, input and expected are text of at most {MAX_CASE_TEXT}"
+    if not all(case[k] is None or _is_text(case[k], MAX_CASE_TEXT) for k in _CASE_OPTIONAL_TEXT):
+        return f"a test case's actual and error are null or text of at most {MAX_CASE_TEXT}"
+    if not _is_number(case["durationMs"]) or case["durationMs"] < 0:
+        return "a test case's durationMs must be a number"
+    return None
+
+
+def test_run_value_problem(key: str, value: Any) -> str | None:
+    """The problem with ``value`` as field ``key`` of a test run."""
+    if key == "id" and not value:
+        return "a test run needs an id"
+    if key in _TEST_RUN_TEXT:
+        limit = _TEST_RUN_TEXT[key]
+        return None if _is_text(value, limit) else f"test run {key} must be text (<= {limit})"
+    if key == "by":
+        return run_value_problem("by", value)
+    if key == "status":
+        return None if value in TEST_RUN_STATUSES else "test run status is not a known status"
+    if key == "startedAt":
+        return None if _is_number(value) else "test run startedAt must be a number"
+    if key == "total":
+        ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_CASES
+        ok = ok or (_is_number(value) and float(value).is_integer() and 0 <= value <= MAX_CASES)
+        return None if ok else f"test run total is a whole number up to {MAX_CASES}"
+    if key == "results":
+        if not isinstance(value, list) or len(value) > MAX_CASES:
+            return f"test run results are a list of at most {MAX_CASES} cases"
+        for case in value:
+            problem = case_problem(case)
+            if problem:
+                return problem
+        return None
+    return f"test runs have no field {key!r}"
+
+
+def test_run_problem(run: Any) -> str | None:
+    """The problem with a whole test run, as it is inserted into ``testRuns``."""
+    if not isinstance(run, Map):
+        return "a test run must be a Y.Map"
+    keys = set(run.keys())
+    if keys != TEST_RUN_KEYS:
+        missing, extra = sorted(TEST_RUN_KEYS - keys), sorted(keys - TEST_RUN_KEYS)
+        return f"test run fields wrong (missing {missing}, unknown {extra})"
+    for key in keys:
+        problem = test_run_value_problem(key, run[key])
+        if problem:
+            return problem
+    if len(run["results"]) > run["total"]:
+        return "a test run has more results than its total"
+    return None

@@ -11,7 +11,10 @@ One Y.Doc per session:
 - ``meta``: Y.Map, ``language`` and ``status`` (owned by the server);
 - ``timer``: Y.Map, the shared timer (owned by the server);
 - ``whiteboard``: Y.Array of ``{key, val}`` tldraw records (a y-utility YKeyValue);
-- ``runs``: Y.Array of Y.Map runs, each with an ``output`` Y.Array.
+- ``runs``: Y.Array of Y.Map runs, each with an ``output`` Y.Array;
+- ``question``: Y.Map, the question as the candidate may see it (written by the server
+  only: prompt, revealed parts, starter code, visible tests);
+- ``testRuns``: Y.Array of Y.Map test runs, the results of the visible tests.
 """
 
 from __future__ import annotations
@@ -27,14 +30,17 @@ META = "meta"
 TIMER = "timer"
 WHITEBOARD = "whiteboard"
 RUNS = "runs"
+QUESTION = "question"
+TEST_RUNS = "testRuns"
 # jupyter_ydoc's own map on every document (dirty, path, hash); unused by interviews.
 STATE = "state"
-ROOTS = frozenset((SOURCE, META, TIMER, WHITEBOARD, RUNS, STATE))
-MAP_ROOTS = frozenset((META, TIMER, STATE))
+ROOTS = frozenset((SOURCE, META, TIMER, WHITEBOARD, RUNS, STATE, QUESTION, TEST_RUNS))
+MAP_ROOTS = frozenset((META, TIMER, STATE, QUESTION))
 
 
 class InterviewDocument(YBaseDoc):
-    """One interview: the code, the server-owned meta and timer, the board and the runs."""
+    """One interview: the code, the server-owned meta, timer and question, the board, the
+    runs and the test runs."""
 
     def __init__(self, ydoc: Doc[Any] | None = None, awareness: Awareness | None = None):
         super().__init__(ydoc, awareness)
@@ -43,6 +49,8 @@ class InterviewDocument(YBaseDoc):
         self._timer: Map[Any] = self._ydoc.get(TIMER, type=Map)
         self._whiteboard: Array[Any] = self._ydoc.get(WHITEBOARD, type=Array)
         self._runs: Array[Any] = self._ydoc.get(RUNS, type=Array)
+        self._question: Map[Any] = self._ydoc.get(QUESTION, type=Map)
+        self._test_runs: Array[Any] = self._ydoc.get(TEST_RUNS, type=Array)
 
     @property
     def version(self) -> str:
@@ -68,6 +76,14 @@ class InterviewDocument(YBaseDoc):
     def runs(self) -> Array[Any]:
         return self._runs
 
+    @property
+    def question(self) -> Map[Any]:
+        return self._question
+
+    @property
+    def test_runs(self) -> Array[Any]:
+        return self._test_runs
+
     def get(self) -> dict[str, Any]:
         """The whole document as plain JSON (a review copy)."""
         return {
@@ -76,6 +92,8 @@ class InterviewDocument(YBaseDoc):
             TIMER: self._timer.to_py() or {},
             WHITEBOARD: self._whiteboard.to_py() or [],
             RUNS: self._runs.to_py() or [],
+            QUESTION: self._question.to_py() or {},
+            TEST_RUNS: self._test_runs.to_py() or [],
         }
 
     def set(self, value: Any) -> None:
@@ -95,6 +113,8 @@ class InterviewDocument(YBaseDoc):
             (TIMER, self._timer),
             (WHITEBOARD, self._whiteboard),
             (RUNS, self._runs),
+            (QUESTION, self._question),
+            (TEST_RUNS, self._test_runs),
         ):
             self._subscriptions[shared] = shared.observe_deep(_forward(callback, name))
 

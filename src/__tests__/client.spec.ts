@@ -66,7 +66,26 @@ describe('DevInterviewClient with a fake server', () => {
         'GET',
         '/sessions/s1/invites'
       ],
-      ['me', () => client.me(), 'GET', '/me']
+      ['me', () => client.me(), 'GET', '/me'],
+      ['listQuestions', () => client.listQuestions(), 'GET', '/questions'],
+      [
+        'getQuestion',
+        () => client.getQuestion('shipped~python~two-sum'),
+        'GET',
+        '/questions/shipped~python~two-sum'
+      ],
+      [
+        'getSessionQuestion',
+        () => client.getSessionQuestion('s1'),
+        'GET',
+        '/sessions/s1/question'
+      ],
+      [
+        'revealNextPart',
+        () => client.revealNextPart('s1'),
+        'POST',
+        '/sessions/s1/question/reveal'
+      ]
     ])('%s sends %s to the right path', async (_name, call, method, path) => {
       await call();
       expect(server.requests).toHaveLength(1);
@@ -188,6 +207,41 @@ describe('DevInterviewClient with a fake server', () => {
       expect(result.role).toBe('candidate');
       expect(parse(server.last.url).path).toBe(`${API}/join`);
       expect(JSON.parse(server.last.body)).toEqual({ token: 'tok123' });
+    });
+
+    it('setSessionQuestion puts the choice and reports the session changed', async () => {
+      const changed: (string | null)[] = [];
+      client.sessionsChanged.connect((_, id) => changed.push(id));
+      await client.setSessionQuestion('s1', {
+        question_id: 'folder1~graphs~bfs',
+        starter: 'replace'
+      });
+      expect(server.last.method).toBe('PUT');
+      expect(parse(server.last.url).path).toBe(`${API}/sessions/s1/question`);
+      expect(JSON.parse(server.last.body)).toEqual({
+        question_id: 'folder1~graphs~bfs',
+        starter: 'replace'
+      });
+      expect(changed).toEqual(['s1']);
+    });
+
+    it('createSession sends the question_id of a chosen question', async () => {
+      server.respond = () => ({ status: 201, json: makeSession() });
+      await client.createSession({
+        title: 'Frontend',
+        question_id: 'shipped~sql~top-salaries'
+      });
+      expect(JSON.parse(server.last.body)).toEqual({
+        title: 'Frontend',
+        question_id: 'shipped~sql~top-salaries'
+      });
+    });
+
+    it('getQuestion encodes the id as one path segment', async () => {
+      await client.getQuestion('folder1~a b/c');
+      expect(parse(server.last.url).path).toBe(
+        `${API}/questions/folder1~a%20b%2Fc`
+      );
     });
 
     it('GET requests carry no body', async () => {

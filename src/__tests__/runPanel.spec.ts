@@ -7,6 +7,7 @@ import { Signal } from '@lumino/signaling';
 import * as Y from 'yjs';
 
 import type { Language } from '../api/types';
+import { RunGate } from '../interview/runGate';
 import { RunPanel } from '../interview/runPanel';
 import type {
   ICodeRunner,
@@ -55,8 +56,10 @@ describe('RunPanel while the language changes', () => {
     runnerFor: (language: Language) => runners[language] ?? null
   };
   let panel: RunPanel;
+  let gate: RunGate;
 
   beforeEach(() => {
+    gate = new RunGate();
     runners.python.ran.length = 0;
     runners.javascript.ran.length = 0;
     panel = new RunPanel({
@@ -66,7 +69,8 @@ describe('RunPanel while the language changes', () => {
       language: 'python',
       getCode: () => "console.log('js')",
       timeLimitMs: 1000,
-      trans
+      trans,
+      gate
     });
   });
 
@@ -93,5 +97,22 @@ describe('RunPanel while the language changes', () => {
     expect(runners.javascript.ran).toEqual(["console.log('js')"]);
     expect(runners.python.ran).toEqual([]);
     expect(panel.log.runs().map(run => run.language)).toEqual(['javascript']);
+  });
+
+  it('does not run while the tests hold the runner', async () => {
+    const release = gate.acquire('tests')!;
+    expect(runButton().disabled).toBe(true);
+    expect(
+      panel.node.querySelector('.jp-DevInterview-runState')!.textContent
+    ).toBe('Running the tests…');
+    await panel.run();
+    expect(runners.python.ran).toEqual([]);
+    release();
+    expect(runButton().disabled).toBe(false);
+    const running = panel.run();
+    expect(gate.holder).toBe('run');
+    await running;
+    expect(gate.holder).toBeNull();
+    expect(runners.python.ran).toHaveLength(1);
   });
 });

@@ -14,10 +14,14 @@ import type {
   IJoinResult,
   IListSessionsQuery,
   IMe,
+  IQuestion,
+  IQuestionList,
   IServerTime,
   ISession,
   ISessionCreate,
   ISessionList,
+  ISessionQuestion,
+  ISessionQuestionSet,
   ISessionUpdate,
   ITimerState,
   TimerAction
@@ -181,6 +185,41 @@ export class DevInterviewClient implements IDevInterviewClient {
       sessionId,
       'co-interviewers',
       username
+    ]);
+  }
+
+  listQuestions(): Promise<IQuestionList> {
+    return this._request<IQuestionList>('GET', ['questions']);
+  }
+
+  getQuestion(id: string): Promise<IQuestion> {
+    return this._request<IQuestion>('GET', ['questions', id]);
+  }
+
+  getSessionQuestion(sessionId: string): Promise<ISessionQuestion> {
+    return this._request<ISessionQuestion>('GET', [
+      'sessions',
+      sessionId,
+      'question'
+    ]);
+  }
+
+  setSessionQuestion(
+    sessionId: string,
+    body: ISessionQuestionSet
+  ): Promise<ISessionQuestion> {
+    // The session's language may change with the question.
+    return this._change(sessionId, 'PUT', ['sessions', sessionId, 'question'], {
+      body
+    });
+  }
+
+  revealNextPart(sessionId: string): Promise<ISessionQuestion> {
+    return this._request<ISessionQuestion>('POST', [
+      'sessions',
+      sessionId,
+      'question',
+      'reveal'
     ]);
   }
 

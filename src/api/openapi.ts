@@ -258,6 +258,84 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/questions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The questions of the question folders (and the shipped starter set), and the files that could not be read. */
+    get: operations['listQuestions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/questions/{question_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Question id as listed by `GET /questions` (its source folder and file path, `~`-separated). */
+        question_id: string;
+      };
+      cookie?: never;
+    };
+    /** One question, whole (hidden tests and rubric included). */
+    get: operations['getQuestion'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{session_id}/question': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    /** The session's question (its copy), with hidden tests: interviewers only. */
+    get: operations['getSessionQuestion'];
+    /** Give the session a question, or switch to another one mid-interview (copied now). */
+    put: operations['setSessionQuestion'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{session_id}/question/reveal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reveal the next follow-up part to the room. */
+    post: operations['revealQuestionPart'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -313,6 +391,8 @@ export interface components {
       language?: components['schemas']['Language'];
       candidate_name?: string | null;
       planned_minutes?: number | null;
+      /** @description A question (from `GET /questions`) to start the interview with: its prompt, starter code and tests, its duration unless `planned_minutes` is given, and `language` if the question supports it (else its first language). */
+      question_id?: string | null;
     };
     SessionUpdate: {
       title?: string;
@@ -392,6 +472,97 @@ export interface components {
     };
     CoInterviewerList: {
       items: components['schemas']['CoInterviewer'][];
+    };
+    /** @enum {string} */
+    Difficulty: 'easy' | 'medium' | 'hard';
+    /** @description Where a question was read: the folder's key (`shipped` for the package's starter set, `folder1`, `folder2`, ... for `question_folders` in order) and the file's path in it. */
+    QuestionSource: {
+      folder: string;
+      path: string;
+    };
+    /** @description One test case. Python and JavaScript: `input[language]` is an expression evaluated after the candidate's code, passing when its value as JSON equals `expected`. SQL: `input.sql` sets up an empty database before the candidate's query, whose last result table must equal `expected` (a list of rows; in order only when `ordered`). */
+    QuestionTest: {
+      name: string;
+      input: {
+        [key: string]: string;
+      };
+      /** @description Any JSON value. */
+      expected: unknown;
+      timeout_ms: number;
+      ordered: boolean;
+    };
+    QuestionPart: {
+      title: string;
+      prompt: string;
+    };
+    RubricCriterion: {
+      name: string;
+      description: string;
+    };
+    QuestionSummary: {
+      id: string;
+      title: string;
+      difficulty: components['schemas']['Difficulty'];
+      duration_minutes: number | null;
+      languages: components['schemas']['Language'][];
+      tags: string[];
+      source: components['schemas']['QuestionSource'];
+      /** @description Number of follow-up parts. */
+      parts: number;
+      /** @description Number of visible tests. */
+      tests: number;
+      /** @description Number of hidden tests. */
+      hidden_tests: number;
+    };
+    /** @description A question file that could not be read, and why. */
+    QuestionProblem: {
+      folder: string;
+      path: string;
+      message: string;
+    };
+    QuestionList: {
+      items: components['schemas']['QuestionSummary'][];
+      problems: components['schemas']['QuestionProblem'][];
+    };
+    /** @description A whole question as its file gives it: for interviewers only (it holds the hidden tests and the rubric). */
+    Question: {
+      id: string;
+      title: string;
+      difficulty: components['schemas']['Difficulty'];
+      duration_minutes: number | null;
+      languages: components['schemas']['Language'][];
+      tags: string[];
+      source: components['schemas']['QuestionSource'];
+      /** @description Markdown. */
+      prompt: string;
+      /** @description Follow-up parts, revealed in order during the interview. */
+      parts: components['schemas']['QuestionPart'][];
+      /** @description Starter code by language. */
+      starter: {
+        [key: string]: string;
+      };
+      tests: components['schemas']['QuestionTest'][];
+      hidden_tests: components['schemas']['QuestionTest'][];
+      rubric: components['schemas']['RubricCriterion'][];
+    };
+    /** @description The question of a session: a copy made when it was chosen, and how many follow-up parts are revealed. */
+    SessionQuestion: {
+      /** Format: uuid */
+      id: string;
+      question: components['schemas']['Question'];
+      language: components['schemas']['Language'];
+      revealed: number;
+      /** Format: date-time */
+      chosen_at: string;
+    };
+    SessionQuestionSet: {
+      question_id: string;
+      language?: components['schemas']['Language'];
+      /**
+       * @description What happens to the code: replaced by the question's starter code, kept, or replaced only if empty (default).
+       * @enum {string}
+       */
+      starter?: 'replace' | 'keep' | 'if_empty';
     };
   };
   responses: never;
@@ -504,6 +675,24 @@ export interface operations {
       };
       /** @description Credential not allowed here. */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No question `question_id`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The question's file is broken (the message names the problem). */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -1606,6 +1795,374 @@ export interface operations {
       };
       /** @description No such session (or not one of yours, when sessions are restricted to their owners). */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listQuestions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Questions by title; broken files as problems. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QuestionList'];
+        };
+      };
+      /** @description Malformed request: the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate's credential never is). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getQuestion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Question id as listed by `GET /questions` (its source folder and file path, `~`-separated). */
+        question_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The question. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Question'];
+        };
+      };
+      /** @description Malformed request: the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate's credential never is). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such question. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The question's file is broken: the message names the problem. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getSessionQuestion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The session's question. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionQuestion'];
+        };
+      };
+      /** @description Malformed request: the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate's credential never is). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such session, or no question chosen for it. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  setSessionQuestion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SessionQuestionSet'];
+      };
+    };
+    responses: {
+      /** @description The session's question now. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionQuestion'];
+        };
+      };
+      /** @description Malformed request: the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate's credential never is). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such session, or no question chosen for it. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The session is terminated. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The question's file is broken, or it has no such language. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  revealQuestionPart: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The session's question now. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionQuestion'];
+        };
+      };
+      /** @description Malformed request: the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate's credential never is). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such session, or no question chosen for it. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The session is terminated, or every part is revealed already. */
+      409: {
         headers: {
           [name: string]: unknown;
         };

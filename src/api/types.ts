@@ -100,6 +100,51 @@ export type ICoInterviewer = Schemas['CoInterviewer'];
 export type ICoInterviewerList = Schemas['CoInterviewerList'];
 
 /**
+ * How hard a question is.
+ */
+export type Difficulty = Schemas['Difficulty'];
+
+/**
+ * A question as `GET /questions` lists it (parts and tests as counts).
+ */
+export type IQuestionSummary = Schemas['QuestionSummary'];
+
+/**
+ * A question file that could not be read, and why.
+ */
+export type IQuestionProblem = Schemas['QuestionProblem'];
+
+/**
+ * The answer of `GET /questions`: the questions and the broken files.
+ */
+export type IQuestionList = Schemas['QuestionList'];
+
+/**
+ * A whole question (hidden tests and rubric included): interviewers only.
+ */
+export type IQuestion = Schemas['Question'];
+
+/**
+ * One test case of a question.
+ */
+export type IQuestionTest = Schemas['QuestionTest'];
+
+/**
+ * A follow-up part of a question.
+ */
+export type IQuestionPart = Schemas['QuestionPart'];
+
+/**
+ * The question of a session: its copy and how many parts are revealed.
+ */
+export type ISessionQuestion = Schemas['SessionQuestion'];
+
+/**
+ * The body of `PUT /sessions/{id}/question`.
+ */
+export type ISessionQuestionSet = Schemas['SessionQuestionSet'];
+
+/**
  * The JSON body of every error answer.
  */
 export type IErrorBody = Schemas['Error'];

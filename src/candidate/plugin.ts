@@ -4,6 +4,7 @@ import type {
 } from '@jupyterlab/application';
 import { MainAreaWidget } from '@jupyterlab/apputils';
 import { IEditorServices } from '@jupyterlab/codeeditor';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { hexColor } from '../interview/user';
@@ -37,13 +38,19 @@ export const candidatePlugin: JupyterFrontEndPlugin<void> = {
   description: 'The candidate page of DevInterview (JupyterLite site only).',
   autoStart: true,
   requires: [IEditorServices],
-  optional: [ITranslator, IWhiteboardFactory, ICodeRunners],
+  optional: [
+    ITranslator,
+    IWhiteboardFactory,
+    ICodeRunners,
+    IRenderMimeRegistry
+  ],
   activate: (
     app: JupyterFrontEnd,
     editorServices: IEditorServices,
     translator: ITranslator | null,
     whiteboard: IWhiteboardFactory | null,
-    runners: ICodeRunners | null
+    runners: ICodeRunners | null,
+    rendermime: IRenderMimeRegistry | null
   ): void => {
     if (!isCandidatePage()) {
       return;
@@ -129,7 +136,8 @@ export const candidatePlugin: JupyterFrontEndPlugin<void> = {
         roomParams,
         whiteboard,
         runners,
-        runTimeLimitMs: runTimeLimitMs()
+        runTimeLimitMs: runTimeLimitMs(),
+        rendermime
       });
       content.addClass('jp-DevInterview-candidate');
       const widget = new MainAreaWidget({ content });

@@ -95,7 +95,11 @@ export const dashboardPlugin: JupyterFrontEndPlugin<void> = {
             }),
           askNewSession: async () => {
             const { askNewSession } = await import('./dialogs');
-            return askNewSession(trans, defaultLanguage);
+            return askNewSession(
+              trans,
+              defaultLanguage,
+              client.listQuestions()
+            );
           },
           confirm: async (title, body, accept) => {
             const { confirmAction } = await import('./dialogs');

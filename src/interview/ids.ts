@@ -3,6 +3,10 @@
  */
 export namespace CommandIDs {
   export const openInterview = 'devinterview:open-interview';
+  export const runTests = 'devinterview:run-tests';
+  export const runHiddenTests = 'devinterview:run-hidden-tests';
+  export const revealNextPart = 'devinterview:reveal-next-part';
+  export const changeQuestion = 'devinterview:change-question';
 }
 
 /**

@@ -1,15 +1,32 @@
 import type { IEditorServices } from '@jupyterlab/codeeditor';
 import type { CodeEditorWrapper } from '@jupyterlab/codeeditor';
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { Message } from '@lumino/messaging';
 import type { ISignal } from '@lumino/signaling';
 import { Signal } from '@lumino/signaling';
 import { Panel, SplitPanel, Widget } from '@lumino/widgets';
+import type * as Y from 'yjs';
 
-import type { ISession, Language, TimerAction } from '../api/types';
+import { DevInterviewAPIError } from '../api/errors';
+import type {
+  ISession,
+  ISessionQuestion,
+  Language,
+  TimerAction
+} from '../api/types';
 import { isClosed } from '../model/connection';
 import { readMeta } from '../model/document';
 import { mimeTypeOf } from '../model/language';
+import { promptRenderMime } from '../questions/markdown';
+import type { IQuestionTest } from '../questions/model';
+import {
+  QUESTION_KEY,
+  parseSessionQuestionPayload,
+  readQuestion
+} from '../questions/model';
+import { PromptPane } from '../questions/promptPane';
+import { TestsPanel } from '../questions/testsPanel';
 import { ServerClock } from '../room/clock';
 import type { IRoomUser } from '../room/provider';
 import { RoomConnection } from '../room/provider';
@@ -21,6 +38,7 @@ import type {
 import { closureMessage } from './connection';
 import { createInterviewEditor } from './editor';
 import { ParticipantsList } from './participants';
+import { RunGate } from './runGate';
 import { RunPanel } from './runPanel';
 import { DEFAULT_RUN_TIME_LIMIT_MS } from '../runner/settings';
 import { WhiteboardArea, fileStemOf } from './whiteboardArea';
@@ -32,9 +50,21 @@ import { WhiteboardArea, fileStemOf } from './whiteboardArea';
 const LANGUAGE_SWITCH_MS = 10_000;
 
 /**
- * The interview layout: the collaborative editor beside the whiteboard slot,
- * above the run-output slot, with a read-only notice and an error line.
- * It owns the room connection and the server clock of the session.
+ * Relative widths of the question column, the editor and the whiteboard: with
+ * a question, without one (interviewers keep a narrow column to choose one).
+ */
+const WIDTHS_WITH_QUESTION = [2, 3, 2.2];
+const WIDTHS_WITHOUT_QUESTION = [1, 3, 2];
+
+/**
+ * The interview layout: the question column (prompt above tests) beside the
+ * collaborative editor and the whiteboard slot, above the run-output slot,
+ * with a read-only notice and an error line. It owns the room connection and
+ * the server clock of the session.
+ *
+ * The same panel serves interviewers and candidates (`user.role`): only
+ * interviewers get the question controls and the hidden tests, and only they
+ * ask the question endpoints of the REST API.
  */
 export class InterviewPanel extends Panel {
   constructor(options: InterviewPanel.IOptions) {
@@ -43,6 +73,7 @@ export class InterviewPanel extends Panel {
     this._client = options.client;
     this._trans = options.trans;
     this._session = options.session;
+    this.isInterviewer = options.user.role !== 'candidate';
     this.clock = new ServerClock();
     void this.clock.sync(options.client);
     this.room = new RoomConnection({
@@ -81,8 +112,40 @@ export class InterviewPanel extends Panel {
     header.addWidget(label);
     header.addWidget(this.participants);
 
+    const gate = new RunGate();
+    this.promptPane = new PromptPane({
+      doc: this.room.doc,
+      rendermime: promptRenderMime(options.rendermime ?? null, this._trans),
+      trans: this._trans,
+      controls: this.isInterviewer
+        ? {
+            partCount: async () => {
+              const current = await this._fetchSessionQuestion();
+              return current ? current.question.parts.length : null;
+            },
+            revealNextPart: () => this.revealNextPart(),
+            chooseQuestion: () => this.chooseQuestion()
+          }
+        : null
+    });
+    this.testsPanel = new TestsPanel({
+      doc: this.room.doc,
+      runners: options.runners ?? null,
+      author: { ...options.user },
+      language: this.language,
+      getCode: () => this.room.sharedModel.getSource(),
+      gate,
+      trans: this._trans,
+      hiddenTests: this.isInterviewer ? () => this._hiddenTests() : null
+    });
+    const side = new SplitPanel({ orientation: 'vertical', spacing: 1 });
+    side.addClass('jp-DevInterview-questionArea');
+    side.addWidget(this.promptPane);
+    side.addWidget(this.testsPanel);
+
     const top = new SplitPanel({ orientation: 'horizontal', spacing: 1 });
     top.addClass('jp-DevInterview-workArea');
+    top.addWidget(side);
     top.addWidget(this.editor);
     this.whiteboard = new WhiteboardArea({
       board:
@@ -110,7 +173,8 @@ export class InterviewPanel extends Panel {
       getCode: () => this.room.sharedModel.getSource(),
       timeLimitMs: options.runTimeLimitMs ?? DEFAULT_RUN_TIME_LIMIT_MS,
       trans: this._trans,
-      warmAfter: this.room.whenSynced()
+      warmAfter: this.room.whenSynced(),
+      gate
     });
     main.addWidget(this.runPanel);
     // Shift+Enter runs, from the editor or the stdin box (before CodeMirror
@@ -124,6 +188,10 @@ export class InterviewPanel extends Panel {
 
     this._top = top;
     this._main = main;
+    this._side = side;
+    this._questionMap = this.room.doc.getMap<unknown>(QUESTION_KEY);
+    this._questionMap.observe(this._onQuestion);
+    this._onQuestion();
     this.room.meta.observe(this._onMeta);
     this.room.stateChanged.connect(this._onRoomState, this);
     this._onMeta();
@@ -158,6 +226,21 @@ export class InterviewPanel extends Panel {
    * The participants list (from the room's awareness).
    */
   readonly participants: ParticipantsList;
+
+  /**
+   * The prompt pane (the room's question).
+   */
+  readonly promptPane: PromptPane;
+
+  /**
+   * The tests area (visible tests for everyone, hidden ones for interviewers).
+   */
+  readonly testsPanel: TestsPanel;
+
+  /**
+   * Whether the local participant is an interviewer (not the candidate).
+   */
+  readonly isInterviewer: boolean;
 
   /**
    * The session as last known from the REST API.
@@ -203,6 +286,7 @@ export class InterviewPanel extends Panel {
     // The answer to the PATCH can come before the room's update that carries the
     // new language; a run in between would still use the old one.
     this.runPanel.switching = true;
+    this.testsPanel.switching = true;
     try {
       await this._run(async () => {
         this._session = await this._client.updateSession(this._session.id, {
@@ -212,6 +296,7 @@ export class InterviewPanel extends Panel {
       });
     } finally {
       this.runPanel.switching = false;
+      this.testsPanel.switching = false;
     }
   }
 
@@ -234,6 +319,66 @@ export class InterviewPanel extends Panel {
   }
 
   /**
+   * Choose or switch the session's question (interviewers): the searchable
+   * picker in a dialog, then the server copies the question into the room.
+   */
+  async chooseQuestion(): Promise<void> {
+    if (!this.isInterviewer || this.readOnly) {
+      return;
+    }
+    const { askSessionQuestion } = await import('../questions/questionDialog');
+    const current = readQuestion(this._questionMap)
+      ? ((await this._fetchSessionQuestion().catch(() => null))?.question.id ??
+        null)
+      : null;
+    const body = await askSessionQuestion(
+      this._trans,
+      this._client.listQuestions(),
+      current
+    );
+    if (!body) {
+      return;
+    }
+    await this._client.setSessionQuestion(this._session.id, body);
+  }
+
+  /**
+   * Reveal the question's next follow-up part to everyone (interviewers).
+   */
+  async revealNextPart(): Promise<void> {
+    if (!this.isInterviewer || this.readOnly) {
+      return;
+    }
+    await this._client.revealNextPart(this._session.id);
+  }
+
+  /**
+   * The session's question from the REST API (interviewers; null: none).
+   */
+  private async _fetchSessionQuestion(): Promise<ISessionQuestion | null> {
+    try {
+      return await this._client.getSessionQuestion(this._session.id);
+    } catch (error) {
+      if (error instanceof DevInterviewAPIError && error.status === 404) {
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The hidden tests of the session's question, fetched now (interviewers):
+   * they never come through the room.
+   */
+  private async _hiddenTests(): Promise<IQuestionTest[]> {
+    const current = await this._fetchSessionQuestion();
+    if (!current) {
+      return [];
+    }
+    return parseSessionQuestionPayload(current).question.hidden_tests;
+  }
+
+  /**
    * Show an error in the panel's error line (null hides it).
    */
   showError(message: string | null): void {
@@ -246,6 +391,7 @@ export class InterviewPanel extends Panel {
       return;
     }
     this.room.meta.unobserve(this._onMeta);
+    this._questionMap.unobserve(this._onQuestion);
     this.node.removeEventListener('keydown', this._onKeyDown, true);
     super.dispose();
     this.room.dispose();
@@ -258,7 +404,11 @@ export class InterviewPanel extends Panel {
       // Relative sizes only stick once the split panels have a size.
       this._sized = true;
       requestAnimationFrame(() => {
-        this._top.setRelativeSizes([3, 2]);
+        if (this.isDisposed) {
+          return; // closed before its first frame
+        }
+        this._fitQuestionArea(true);
+        this._side.setRelativeSizes([3, 2]);
         this._main.setRelativeSizes([4, 1]);
       });
     }
@@ -295,6 +445,32 @@ export class InterviewPanel extends Panel {
     }
   }
 
+  /**
+   * Give the question column room when there is a question, and little (an
+   * interviewer's "Choose a question…") or none (a candidate) without one.
+   * Only when that changes, so a column the user resized stays as it is.
+   */
+  private _fitQuestionArea(force = false): void {
+    const hasQuestion = readQuestion(this._questionMap) !== null;
+    if (!force && hasQuestion === this._hadQuestion) {
+      return;
+    }
+    this._hadQuestion = hasQuestion;
+    this._side.setHidden(!hasQuestion && !this.isInterviewer);
+    this.toggleClass('jp-mod-hasQuestion', hasQuestion);
+    if (this._sized) {
+      this._top.setRelativeSizes(
+        hasQuestion ? WIDTHS_WITH_QUESTION : WIDTHS_WITHOUT_QUESTION
+      );
+    }
+  }
+
+  private _onQuestion = (): void => {
+    if (!this.isDisposed) {
+      this._fitQuestionArea();
+    }
+  };
+
   private _onKeyDown = (event: KeyboardEvent): void => {
     if (
       event.key === 'Enter' &&
@@ -321,6 +497,9 @@ export class InterviewPanel extends Panel {
     }
     this.runPanel.readOnly = readOnly;
     this.runPanel.setLanguage(this.language);
+    this.testsPanel.readOnly = readOnly;
+    this.testsPanel.setLanguage(this.language);
+    this.promptPane.readOnly = readOnly;
     this.toggleClass('jp-mod-readOnly', readOnly);
     this.node.dataset.status = this.status;
     const state = this.room.state;
@@ -357,6 +536,9 @@ export class InterviewPanel extends Panel {
   private _metaChanged = new Signal<this, void>(this);
   private _top: SplitPanel;
   private _main: SplitPanel;
+  private _side: SplitPanel;
+  private _questionMap: Y.Map<unknown>;
+  private _hadQuestion: boolean | null = null;
   private _sized = false;
 }
 
@@ -408,5 +590,10 @@ export namespace InterviewPanel {
      * Extra query parameters of the room websocket (candidate page).
      */
     roomParams?: Record<string, string>;
+    /**
+     * The application's rendermime registry, for the prompt's Markdown (none:
+     * a standard registry is made).
+     */
+    rendermime?: IRenderMimeRegistry | null;
   }
 }

@@ -3,8 +3,13 @@ import type {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ILayoutRestorer } from '@jupyterlab/application';
-import { MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  MainAreaWidget,
+  WidgetTracker
+} from '@jupyterlab/apputils';
 import { IEditorServices } from '@jupyterlab/codeeditor';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
@@ -45,7 +50,9 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
     ILayoutRestorer,
     IStatusBar,
     IWhiteboardFactory,
-    ICodeRunners
+    ICodeRunners,
+    IRenderMimeRegistry,
+    ICommandPalette
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -56,7 +63,9 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null,
     statusBar: IStatusBar | null,
     whiteboard: IWhiteboardFactory | null,
-    runners: ICodeRunners | null
+    runners: ICodeRunners | null,
+    rendermime: IRenderMimeRegistry | null,
+    palette: ICommandPalette | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('devinterview_jupyter');
     const tracker = new WidgetTracker<MainAreaWidget<InterviewPanel>>({
@@ -89,7 +98,8 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
         fontSize: settings.editorFontSize,
         whiteboard,
         runners,
-        runTimeLimitMs: runTimeLimitMs()
+        runTimeLimitMs: runTimeLimitMs(),
+        rendermime
       });
       const widget = new MainAreaWidget({ content });
       widget.id = interviewWidgetId(sessionId);
@@ -139,6 +149,77 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
         return widget;
       }
     });
+
+    // The question commands act on the interview in front.
+    const current = (): InterviewPanel | null =>
+      tracker.currentWidget?.content ?? null;
+    const hasQuestion = (panel: InterviewPanel | null): boolean =>
+      panel !== null && panel.promptPane.question !== null;
+    const refreshCommands = () => {
+      for (const id of [
+        CommandIDs.runTests,
+        CommandIDs.runHiddenTests,
+        CommandIDs.revealNextPart,
+        CommandIDs.changeQuestion
+      ]) {
+        app.commands.notifyCommandChanged(id);
+      }
+    };
+    tracker.currentChanged.connect(refreshCommands);
+    app.commands.addCommand(CommandIDs.runTests, {
+      label: trans.__('Run Tests'),
+      caption: trans.__(
+        "Run the question's visible tests; everyone sees the results"
+      ),
+      describedBy: { args: { type: 'object', properties: {} } },
+      isEnabled: () => hasQuestion(current()) && !current()!.readOnly,
+      execute: async () => {
+        await current()?.testsPanel.runTests();
+      }
+    });
+    app.commands.addCommand(CommandIDs.runHiddenTests, {
+      label: trans.__('Run Hidden Tests'),
+      caption: trans.__(
+        'Run the hidden tests in this browser; only interviewers see the results'
+      ),
+      describedBy: { args: { type: 'object', properties: {} } },
+      isEnabled: () => hasQuestion(current()) && !current()!.readOnly,
+      execute: async () => {
+        await current()?.testsPanel.runHiddenTests();
+      }
+    });
+    app.commands.addCommand(CommandIDs.revealNextPart, {
+      label: trans.__('Reveal Next Part of the Question'),
+      caption: trans.__('Show the next follow-up part to everyone'),
+      describedBy: { args: { type: 'object', properties: {} } },
+      isEnabled: () => hasQuestion(current()) && !current()!.readOnly,
+      execute: async () => {
+        await current()?.promptPane.reveal();
+      }
+    });
+    app.commands.addCommand(CommandIDs.changeQuestion, {
+      label: args =>
+        args.isPalette || hasQuestion(current())
+          ? trans.__('Change Question…')
+          : trans.__('Choose a Question…'),
+      caption: trans.__('Choose the question of this interview'),
+      describedBy: { args: { type: 'object', properties: {} } },
+      isEnabled: () => current() !== null && !current()!.readOnly,
+      execute: async () => {
+        await current()?.promptPane.chooseQuestion();
+      }
+    });
+    if (palette) {
+      const category = trans.__('DevInterview');
+      for (const command of [
+        CommandIDs.runTests,
+        CommandIDs.runHiddenTests,
+        CommandIDs.revealNextPart,
+        CommandIDs.changeQuestion
+      ]) {
+        palette.addItem({ command, category });
+      }
+    }
 
     if (restorer) {
       void restorer.restore(tracker, {

@@ -9,6 +9,7 @@ import { RunLog } from '../runner/runLog';
 import type { OutputChunk } from '../runner/protocol';
 import type { ICodeRunner, ICodeRunners, RunnerState } from '../tokens';
 import { nextAnimationFrame } from '../model/schedule';
+import { RunGate } from './runGate';
 
 /**
  * Runs shown in the output area (all are kept in the room).
@@ -29,6 +30,8 @@ export class RunPanel extends Panel {
     this._getCode = options.getCode;
     this._timeLimitMs = options.timeLimitMs;
     this._warmAfter = options.warmAfter ?? Promise.resolve();
+    this._gate = options.gate ?? new RunGate();
+    this._gate.changed.connect(this._updateState, this);
     this.log = new RunLog(options.doc);
     this.addClass('jp-DevInterview-slot');
     this.addClass('jp-DevInterview-runArea');
@@ -148,6 +151,10 @@ export class RunPanel extends Panel {
     if (!runner || this._readOnly || this._running || this._switching) {
       return;
     }
+    const release = this._gate.acquire('run');
+    if (!release) {
+      return; // the tests are running on the same runner
+    }
     this._running = true;
     this._updateState();
     const recorder = this.log.start({
@@ -175,6 +182,7 @@ export class RunPanel extends Panel {
       recorder.finish({ status: 'failed', durationMs: 0 });
     } finally {
       this._running = false;
+      release();
       this._updateState();
     }
   }
@@ -195,14 +203,16 @@ export class RunPanel extends Panel {
     this.stop();
     this._cancelRender?.();
     this._runner?.stateChanged.disconnect(this._updateState, this);
+    this._gate.changed.disconnect(this._updateState, this);
     this.log.dispose();
     super.dispose();
   }
 
   private _updateState(): void {
     const runner = this._runner;
+    const testing = this._gate.holder === 'tests';
     const state: RunnerState | 'unsupported' = runner
-      ? this._running
+      ? this._running || testing
         ? 'busy'
         : runner.state
       : 'unsupported';
@@ -212,10 +222,13 @@ export class RunPanel extends Panel {
       this._readOnly ||
       this._running ||
       this._switching ||
+      testing ||
       state === 'failed';
     this._stopButton.disabled = !this._running;
     this._state.dataset.state = state;
-    this._state.textContent = this._stateText(state, runner);
+    this._state.textContent = testing
+      ? this._trans.__('Running the tests…')
+      : this._stateText(state, runner);
     this._runButton.title = runner
       ? this._trans.__('Run the code (Shift+Enter)')
       : this._state.textContent;
@@ -327,6 +340,7 @@ export class RunPanel extends Panel {
   private _getCode: () => string;
   private _timeLimitMs: number;
   private _warmAfter: Promise<unknown>;
+  private _gate: RunGate;
   private _language: Language = 'python';
   private _runner: ICodeRunner | null = null;
   private _running = false;
@@ -359,6 +373,10 @@ export namespace RunPanel {
      * Start the runtime only once this resolves (the room has synced).
      */
     warmAfter?: Promise<unknown>;
+    /**
+     * Shared with the tests area, so only one program runs at a time.
+     */
+    gate?: RunGate;
   }
 }
 
