@@ -26,6 +26,7 @@ from .candidate.site import (
 from .db.engine import Database, DatabaseUnavailable
 from .db.url import DatabaseURLError, normalize_database_url, redact_url
 from .logs import drop_unwritten_levels
+from .questions import chosen
 from .questions.library import QuestionLibrary, folders_of
 from .rooms.budget import ConnectionCounter, RoomLimits, SendBudget
 from .rooms.bus import Bus, PostgresBus
@@ -449,6 +450,8 @@ class DevInterviewApp(ExtensionApp):
         self.send_budget = SendBudget(self.room_send_budget_bytes)
         self.room_connections = ConnectionCounter(self.room_refusal_cooldown_seconds)
         self.rooms.on_refusal = self.room_connections.cool_down
+        database = self.database
+        self.rooms.question_view = lambda sid: chosen.current_view(database, sid)
         self.log.info("DevInterview uses database %s", redact_url(self.database.url))
         assert self.serverapp is not None
         self.questions = QuestionLibrary(

@@ -330,6 +330,15 @@ export interface ICodeRunners {
    * The runner of a language, or null when the language cannot run in the browser.
    */
   runnerFor(language: Language): ICodeRunner | null;
+  /**
+   * A new runner of a language, with a runtime of its own that has run
+   * nothing yet (Python: a new interpreter, not only a fresh namespace), or
+   * null when the language cannot run in the browser. For code that must not
+   * meet what earlier programs may have left in the shared runtime (hooks in
+   * Python's `builtins`, say): hidden tests. The caller owns it and disposes
+   * of it when done.
+   */
+  freshRunnerFor(language: Language): ICodeRunner | null;
 }
 
 /**

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 import pytest
-from pycrdt import Array, Doc, Text
+from pycrdt import Array, Doc, Map, Text
 
 from devinterview_jupyter.errors import ApiError
 from devinterview_jupyter.rooms import sync as sync_module
@@ -16,8 +16,9 @@ from devinterview_jupyter.rooms.document import new_document
 from devinterview_jupyter.rooms.guard import DocumentGuard, Refused
 from devinterview_jupyter.rooms.protocol import parse_frame
 from devinterview_jupyter.rooms.sync import Participant, RoomSync
+from devinterview_jupyter.rooms.update_scan import read_state_vector
 from tests.test_rooms import awareness_entries
-from tests.yencode import ANY, TYPE, Y_MAP, item, update, values
+from tests.yencode import ANY, STRING, TYPE, Y_MAP, item, string, update, values
 
 MALLORY = 777
 
@@ -145,3 +146,51 @@ def test_a_refused_credential_cools_down_before_it_connects_again() -> None:
     quick = ConnectionCounter(cooldown_seconds=0)
     quick.cool_down("invite:a")
     quick.acquire("invite:a", 4)
+
+
+def test_an_update_waiting_for_a_struct_the_server_has_not_written_yet_is_dropped() -> None:
+    """A participant predicts the server's next write (the next part of the question,
+    at the server's next clock) and sends an item whose origin is that struct: it waits,
+    unchecked, until the server writes, and must not then slip into the document."""
+    server = Doc(client_id=1111)
+    real = new_document()
+    real.apply_update(server.get_update())  # nothing yet: the trial starts empty
+    with server.transaction():
+        question = server.get("question", type=Map)
+        question["id"] = "abc"
+        question["prompt"] = "the real prompt"
+    real.apply_update(server.get_update())
+    g = guard(real)
+    # What the server writes next: the revealed part (one item at its next clock).
+    before = server.get_state()
+    server.get("question", type=Map)["parts"] = [{"title": "Part 2", "prompt": "real"}]
+    reveal = server.get_update(before)
+    next_clock = next(iter(read_state_vector(server.get_state()).values())) - 1
+    fake = update(
+        [
+            (
+                MALLORY,
+                0,
+                [
+                    item(
+                        ANY,
+                        values([{"title": "Part 2", "prompt": "FAKE"}]),
+                        origin=(1111, next_clock),
+                    )
+                ],
+            )
+        ]
+    )
+    assert g.check(fake) == []  # waits for its origin
+    real.apply_update(reveal)
+    g.trusted(reveal)
+    assert g.held == [] and g.refused == 1
+    # The participant's next keystroke releases nothing with it.
+    keystroke = update([(MALLORY + 1, 0, [item(STRING, string("x"), parent="source")])])
+    ready = g.check(keystroke)
+    assert ready == [keystroke]
+    for u in ready:
+        real.apply_update(u)
+    assert real.get("question", type=Map).to_py()["parts"] == [
+        {"title": "Part 2", "prompt": "real"}
+    ]

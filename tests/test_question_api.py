@@ -4,8 +4,10 @@ parts, and what reaches the room."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,8 @@ from pycrdt import Map, Text
 from sqlalchemy import func, select
 
 from devinterview_jupyter.db.models import SessionQuestion
+from devinterview_jupyter.questions import chosen
+from devinterview_jupyter.sessions import get_session
 from tests.helpers import create_session
 from tests.test_question_files import GOOD
 from tests.yclient import synced_doc, text, until
@@ -294,3 +298,36 @@ async def test_deleting_a_session_deletes_its_questions(api, devinterview_app):
     assert await count() == 1
     assert (await api("DELETE", f"sessions/{s['id']}")).status == 204
     assert await count() == 0
+
+
+async def test_a_room_loaded_after_a_lost_write_shows_the_stored_question(
+    api, room_url, interviewer, devinterview_app
+):
+    # As if the server died between storing the choice and writing it to the room.
+    s = await create_session(api)
+    question = devinterview_app.questions.get(REVERSE)
+    async with devinterview_app.database.session() as db:
+        session = await get_session(db, uuid.UUID(s["id"]))
+        chosen.choose(db, session, question, "python")
+    async with synced_doc(room_url(s["id"]), interviewer) as doc:
+        await until(lambda: question_map(doc).get("title") == "Reverse a string")
+
+
+async def test_reveals_and_switches_at_once_leave_the_room_as_stored(api, room_url, interviewer):
+    s = await create_session(api)
+    await api("PUT", f"sessions/{s['id']}/question", {"question_id": REVERSE})
+    async with synced_doc(room_url(s["id"]), interviewer) as doc:
+        for target in ("shipped~python~two-sum", REVERSE, "shipped~python~two-sum"):
+            await asyncio.gather(
+                api("POST", f"sessions/{s['id']}/question/reveal"),
+                api("PUT", f"sessions/{s['id']}/question", {"question_id": target}),
+                api("POST", f"sessions/{s['id']}/question/reveal"),
+            )
+        stored = (await api("GET", f"sessions/{s['id']}/question")).json
+
+        def in_step() -> bool:
+            shown = question_map(doc)
+            parts = stored["question"]["parts"][: stored["revealed"]]
+            return shown.get("id") == stored["id"].replace("-", "") and shown["parts"] == parts
+
+        await until(in_step, what="the room to show the stored question")

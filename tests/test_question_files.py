@@ -344,3 +344,87 @@ def test_a_link_out_of_the_folder_is_not_followed(tmp_path):
 
 def test_the_shipped_folder_is_inside_the_package():
     assert SHIPPED.is_dir() and (SHIPPED / "python" / "two-sum.md").is_file()
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        # Nested deeper than the interpreter recurses: RecursionError inside PyYAML.
+        (
+            "---\ntitle: t\n---\nText\n## Tests\n```yaml\n" + "[" * 5000 + "]" * 5000 + "\n```\n",
+            "nest",
+        ),
+        (
+            "---\ntitle: t\n---\nText\n## Tests\n```yaml\n- name: x\n  input: {python: '1'}\n"
+            "  expected: " + "[" * 30 + "]" * 30 + "\n```\n",
+            "nest more than",
+        ),
+        # More digits than Python converts to an int (ValueError inside PyYAML).
+        (
+            "---\ntitle: t\n---\nText\n## Tests\n```yaml\n- name: x\n  input: {python: '1'}\n"
+            "  expected: " + "9" * 5000 + "\n```\n",
+            "digits",
+        ),
+        ("---\ntitle: t\n---\n" + "x" * 20_000, "a line is over"),
+    ],
+)
+def test_pathological_files_get_a_message_not_an_exception(text, words):
+    with pytest.raises(QuestionFileError) as caught:
+        parse_question_bytes("q.md", text.encode())
+    assert words in str(caught.value)
+
+
+def test_a_deeply_nested_notebook_is_a_problem_not_an_exception():
+    deep = '{"cells": [], "metadata": {"devinterview": ' + "[" * 100_000 + "]" * 100_000 + "}}"
+    with pytest.raises(QuestionFileError):
+        parse_question_bytes("q.ipynb", deep.encode())
+    tags: Any = "x"
+    for _ in range(25):
+        tags = [tags]
+    nested = {"title": "t", "tags": tags}
+    with pytest.raises(QuestionFileError, match="nests more than"):
+        parse_notebook(_notebook([_cell("markdown", "Text")], nested))
+
+
+def test_a_heading_of_thousands_of_spaces_is_read_at_once():
+    # The first heading pattern backtracked cubically on such a line (minutes for this one,
+    # holding the interpreter lock every room needs); pytest-timeout ends a regression.
+    text = (
+        "---\ntitle: t\nlanguages: [python]\n---\nText\n## x"
+        + " " * 9000
+        + "y\n## Part 2 ##  \nMore"
+    )
+    q = parse_markdown(text)
+    assert "## x" in q["prompt"]
+    assert q["parts"] == [{"title": "Part 2", "prompt": "More"}]
+
+
+def test_whatever_one_file_raises_the_list_still_comes(tmp_path, monkeypatch):
+    team = tmp_path / "team"
+    _write(team / "good.md", GOOD)
+    _write(team / "bad.md", GOOD)
+    os.mkfifo(team / "pipe.md")  # would block a reading thread forever
+    from devinterview_jupyter.questions import library as library_module
+
+    real = library_module.parse_question_file
+
+    def explode(path: Path) -> dict[str, Any]:
+        if path.name == "bad.md":
+            raise RuntimeError("an error no parser rule foresaw")
+        return real(path)
+
+    monkeypatch.setattr(library_module, "parse_question_file", explode)
+    items, problems = _library(tmp_path).scan()
+    assert [i["id"] for i in items] == ["folder1~good"]
+    messages = {p["path"]: p["message"] for p in problems}
+    assert messages == {
+        "bad.md": "the file cannot be read (RuntimeError)",
+        "pipe.md": "not a regular file",
+    }
+
+
+def test_an_id_longer_than_the_api_allows_is_a_problem(tmp_path):
+    deep = tmp_path / "team" / "/".join(["d" * 95] * 5)
+    _write(deep / ("q" * 95 + ".md"), GOOD)
+    items, problems = _library(tmp_path).scan()
+    assert items == [] and "too long" in problems[0]["message"]

@@ -9,7 +9,16 @@ import asyncio
 from typing import Any
 
 import pytest
-from pycrdt import Array, Doc, Map, create_sync_message, create_update_message
+from pycrdt import (
+    Array,
+    Doc,
+    Map,
+    YMessageType,
+    YSyncMessageType,
+    create_sync_message,
+    create_update_message,
+    handle_sync_message,
+)
 from tornado.websocket import WebSocketClientConnection
 
 from tests.helpers import create_session
@@ -137,16 +146,26 @@ async def test_an_unrevealed_part_never_reaches_the_candidate(api, room_url):
 
 
 async def _candidate_doc_update(room_url: str, invite: dict[str, Any], change: Any) -> int | None:
-    """Sync a candidate, make ``change`` on its copy, send the update; the close code."""
+    """Sync a candidate's copy of the room, make ``change`` on it, send the update; the
+    close code the room answers with (None if it keeps the connection)."""
     conn = await open_ws(room_url, bearer(invite))
     try:
         doc: Doc[Any] = Doc()
-        await conn.read_message()  # sync step 1 from the server
+        await conn.write_message(create_sync_message(doc), binary=True)
+        while True:  # until the room's answer to our sync step 1: the whole document
+            message = await asyncio.wait_for(conn.read_message(), 10)
+            assert message is not None, "closed before the sync"
+            if message[0] == YMessageType.SYNC:
+                handle_sync_message(message[1:], doc)
+                if message[1] == YSyncMessageType.SYNC_STEP2:
+                    break
         before = doc.get_state()
         change(doc)
-        update = doc.get_update(before)
-        await conn.write_message(create_update_message(update), binary=True)
-        return await closed_with(conn, 10)
+        await conn.write_message(create_update_message(doc.get_update(before)), binary=True)
+        try:
+            return await closed_with(conn, 3)
+        except TimeoutError:
+            return None
     finally:
         conn.close()
 
@@ -165,6 +184,17 @@ async def test_a_candidate_cannot_write_the_question(api, room_url, interviewer)
         assert doc.get("question", type=Map)["prompt"].startswith("Write `reverse(s)`")
 
 
+CASE: dict[str, Any] = {
+    "name": "simple",
+    "status": "pass",
+    "input": "reverse('abc')",
+    "expected": '"cba"',
+    "actual": '"cba"',
+    "error": None,
+    "durationMs": 3.0,
+}
+
+
 def _test_run(**overrides: Any) -> Map[Any]:
     values: dict[str, Any] = {
         "id": "t1",
@@ -174,23 +204,13 @@ def _test_run(**overrides: Any) -> Map[Any]:
         "status": "done",
         "startedAt": 1.0,
         "total": 1,
-        "results": [
-            {
-                "name": "simple",
-                "status": "pass",
-                "input": "reverse('abc')",
-                "expected": '"cba"',
-                "actual": '"cba"',
-                "error": None,
-                "durationMs": 3.0,
-            }
-        ],
+        "results": [CASE],
     }
     values.update(overrides)
+    if isinstance(values["results"], list) and not overrides.get("plain_list"):
+        values["results"] = Array(values["results"])
+    values.pop("plain_list", None)
     return Map({k: v for k, v in values.items() if v is not ...})
-
-
-CASE = _test_run().to_py()["results"][0]  # type: ignore[index]
 
 
 @pytest.mark.parametrize(
@@ -203,6 +223,7 @@ CASE = _test_run().to_py()["results"][0]  # type: ignore[index]
         {"results": [{**CASE, "extra": 1}]},
         {"results": [{**CASE, "actual": "x" * 5000}]},
         {"results": "3/3 passed"},
+        {"results": [CASE], "plain_list": True},  # a list rewritten per case: refused
         {"by": "Grace"},
         {"id": ...},
         {"secret": "x"},
@@ -227,7 +248,55 @@ async def test_a_well_formed_test_run_is_shared_with_everyone(api, room_url, int
         runs.append(_test_run(status="running", results=[], total=2))
         watched: Array[Any] = watcher.get("testRuns", type=Array)
         await until(lambda: len(watched) == 1, what="the test run")
-        runs[0]["results"] = [CASE]
+        runs[0]["results"].append(CASE)
+        runs[0]["results"].append({**CASE, "name": "second", "status": "fail"})
         runs[0]["status"] = "done"
         await until(lambda: watched[0]["status"] == "done", what="the results")
-        assert watched[0]["results"][0]["actual"] == '"cba"'
+        assert [c["name"] for c in watched[0]["results"]] == ["simple", "second"]
+
+
+LATER_CHANGES = {
+    "a result appended past the total": lambda run: run["results"].append(CASE),
+    "a result removed": lambda run: run["results"].__delitem__(0),
+    "a field removed": lambda run: run.pop("status"),
+    "the total lowered below the results": lambda run: run.__setitem__("total", 0),
+    "the total made text": lambda run: run.__setitem__("total", "many"),
+    "a bad result appended": lambda run: run["results"].append({**CASE, "status": "won"}),
+}
+
+
+@pytest.mark.parametrize("change", sorted(LATER_CHANGES))
+async def test_changing_a_test_run_against_the_rules_later_is_refused(
+    api, room_url, interviewer, change
+):
+    s = await create_session(api)
+    invite = (await api("POST", f"sessions/{s['id']}/invites", {})).json
+    async with synced_doc(room_url(s["id"]), interviewer) as doc:
+        doc.get("testRuns", type=Array).append(_test_run(total=1))
+        await _flush(api)
+        await until(lambda: len(doc.get("testRuns", type=Array)) == 1)
+    await asyncio.sleep(0.3)  # the room has stored and applied it
+
+    def later(d: Doc[Any]) -> None:
+        LATER_CHANGES[change](d.get("testRuns", type=Array)[0])
+
+    assert await _candidate_doc_update(room_url(s["id"]), invite, later) == 4422
+
+
+async def test_a_later_change_within_the_rules_is_kept(api, room_url, interviewer):
+    # The refusals above are for the rules, not for any later change.
+    s = await create_session(api)
+    invite = (await api("POST", f"sessions/{s['id']}/invites", {})).json
+    async with synced_doc(room_url(s["id"]), interviewer) as doc:
+        doc.get("testRuns", type=Array).append(_test_run(total=2))
+        await until(lambda: len(doc.get("testRuns", type=Array)) == 1)
+    await asyncio.sleep(0.3)
+
+    def later(d: Doc[Any]) -> None:
+        d.get("testRuns", type=Array)[0]["results"].append({**CASE, "name": "two"})
+
+    assert await _candidate_doc_update(room_url(s["id"]), invite, later) is None
+
+
+async def _flush(api) -> None:
+    await api("GET", "time")

@@ -142,3 +142,31 @@ async def test_candidates_cannot_manage_co_interviewers(api):
         path = f"sessions/{sid}/co-interviewers" + ("" if method == "GET" else "/bob")
         reply = await api(method, path, as_=None, bearer=token)
         assert reply.status == 403, method
+
+
+async def test_a_sessions_question_is_only_for_its_owner_and_co_interviewers(api):
+    sid = (await create_as(api, ALICE, "with a question"))["id"]
+    chosen = await api(
+        "PUT",
+        f"sessions/{sid}/question",
+        {"question_id": "shipped~python~two-sum"},
+        as_=None,
+        headers=ALICE,
+    )
+    assert chosen.status == 200
+    attempts = [
+        ("GET", f"sessions/{sid}/question", None),
+        ("PUT", f"sessions/{sid}/question", {"question_id": "shipped~sql~second-highest-salary"}),
+        ("POST", f"sessions/{sid}/question/reveal", None),
+    ]
+    for method, path, body in attempts:
+        reply = await api(method, path, body, as_=None, headers=BOB)
+        assert reply.status == 404, (method, path)  # as if the session did not exist
+        assert b"hidden_tests" not in reply.body
+    # The library itself is every interviewer's.
+    assert (await api("GET", "questions", as_=None, headers=BOB)).status == 200
+    await api("PUT", f"sessions/{sid}/co-interviewers/bob", as_=None, headers=ALICE)
+    read = await api("GET", f"sessions/{sid}/question", as_=None, headers=BOB)
+    assert read.status == 200 and read.json["question"]["hidden_tests"]
+    revealed = await api("POST", f"sessions/{sid}/question/reveal", as_=None, headers=BOB)
+    assert revealed.status == 200 and revealed.json["revealed"] == 1

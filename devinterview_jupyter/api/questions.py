@@ -77,10 +77,8 @@ class SessionQuestionHandler(DevInterviewHandler):
             language = chosen.pick_language(question, data.get("language"), session.language)
             row = chosen.choose(db, session, question, language)
             await db.flush()
-            body, view = chosen.rest_view(row), chosen.room_view(row)
-        await show_question(
-            self, session, view, question, language, data.get("starter", "if_empty")
-        )
+            body = chosen.rest_view(row)
+        await show_question(self, session, question, language, data.get("starter", "if_empty"))
         self.write_json(body)
 
 
@@ -95,15 +93,14 @@ class RevealHandler(DevInterviewHandler):
         async with self.database.session() as db:
             session = await ops.get_session(db, sid, for_update=True)
             row = await chosen.reveal_next(db, session)
-            body, view = chosen.rest_view(row), chosen.room_view(row)
-        await self.devinterview.rooms.write_question(sid, view)
+            body = chosen.rest_view(row)
+        await self.devinterview.rooms.write_question(sid)
         self.write_json(body)
 
 
 async def show_question(
     handler: DevInterviewHandler,
     session: Any,
-    view: dict[str, Any],
     question: dict[str, Any],
     language: str,
     starter_mode: str,
@@ -113,4 +110,4 @@ async def show_question(
     rooms = handler.devinterview.rooms
     await rooms.session_changed(session)
     starter = question["starter"].get(language, "") if starter_mode != "keep" else None
-    await rooms.write_question(session.id, view, starter, only_if_empty=starter_mode == "if_empty")
+    await rooms.write_question(session.id, starter, only_if_empty=starter_mode == "if_empty")

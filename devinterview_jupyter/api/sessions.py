@@ -56,12 +56,12 @@ class SessionsHandler(DevInterviewHandler):
                 data["planned_minutes"] = question["duration_minutes"]
         async with self.database.session() as db:
             session = await ops.create_session(db, owner.name, data)
-            row = None if question is None else chosen.choose(db, session, question, language)
+            if question is not None:
+                chosen.choose(db, session, question, language)
             await db.flush()
             body = session_json(session)
-            view = None if row is None else chosen.room_view(row)
-        if question is not None and view is not None:
-            await show_question(self, session, view, question, language, "replace")
+        if question is not None:
+            await show_question(self, session, question, language, "replace")
         self.set_header("Location", f"{self.request.path.rstrip('/')}/{session.id}")
         self.write_json(body, 201)
 

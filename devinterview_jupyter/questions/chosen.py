@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..db.engine import Database
 from ..db.models import InterviewSession, SessionQuestion, utcnow
 from ..errors import ApiError, conflict
 
@@ -76,6 +77,13 @@ async def current(db: AsyncSession, session_id: uuid.UUID) -> SessionQuestion | 
         .limit(1)
     )
     return (await db.scalars(query)).first()
+
+
+async def current_view(database: Database, session_id: uuid.UUID) -> dict[str, Any] | None:
+    """What the session's room shows of its current question (None: no question)."""
+    async with database.session() as db:
+        row = await current(db, session_id)
+        return None if row is None else room_view(row)
 
 
 async def require_current(db: AsyncSession, session_id: uuid.UUID) -> SessionQuestion:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat as stat_module
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ SHIPPED = Path(__file__).with_name("shipped")
 SHIPPED_KEY = "shipped"
 MAX_FILES = 1000
 MAX_DEPTH = 6
+MAX_ID = 512  # the API's and the database's limit
 _SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
 _KEY = re.compile(r"[a-z][a-z0-9]{0,31}")
 
@@ -95,7 +97,7 @@ class QuestionLibrary:
         # Forget files that are gone (the cache would otherwise grow with renames).
         for path in list(self._cache):
             if path not in seen:
-                del self._cache[path]
+                self._cache.pop(path, None)
         questions.sort(key=lambda q: (q["title"].lower(), q["id"]))
         return questions, problems
 
@@ -179,14 +181,20 @@ class QuestionLibrary:
             cached = self._cache.get(path)
             if cached is not None and cached[0] == stamp:
                 return cached[1]
+            if not stat_module.S_ISREG(stat.st_mode):
+                return "not a regular file"  # a FIFO would block the reading thread
             try:
                 question: dict[str, Any] | str = parse_question_file(path)
             except QuestionFileError as e:
                 question = str(e)
+            except Exception as e:  # one broken file must not break the whole list
+                question = f"the file cannot be read ({type(e).__name__})"
         except OSError as e:
             return f"the file cannot be read ({e.strerror or e})"
         if isinstance(question, dict):
             question_id = "~".join((folder.key, *relative.with_suffix("").parts))
+            if len(question_id) > MAX_ID:
+                return f"the path is too long for an id ({MAX_ID} characters)"
             question = {
                 "id": question_id,
                 **question,

@@ -21,6 +21,8 @@ from jsonschema.exceptions import best_match
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_PARTS = 10
+MAX_LINE = 10_000
+MAX_DEPTH = 20
 DEFAULT_TIMEOUT_MS = 5000
 LANGUAGES = ("python", "javascript", "typescript", "java", "cpp", "go", "sql")
 _ALIASES = {
@@ -35,7 +37,9 @@ _ALIASES = {
 _DATA_INFO = ("", "yaml", "yml", "json")
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-_HEADING = re.compile(r"^ {0,3}##[ \t]+(.+?)[ \t]*#*[ \t]*$")
+# Closing #s are stripped in Python: a pattern for them backtracks cubically on a line of
+# spaces (seconds for a few thousand, holding the interpreter lock the rooms need).
+_HEADING = re.compile(r"^ {0,3}##[ \t]+(\S.*)$")
 _PART = re.compile(r"^part\b", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^[ \t]{0,3}[-*+][ \t]+(.*)$")
 _BOLD_NAME = re.compile(r"^\*\*(.+?)\*\*[ \t]*(?:[:\u2014\u2013-][ \t]*)?(.*)$")
@@ -93,14 +97,36 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+def _depth(value: Any, limit: int = MAX_DEPTH) -> int:
+    """How deep lists and mappings nest in ``value`` (stops counting past ``limit``)."""
+    deepest, level = 0, [(value, 0)]
+    while level:
+        item, depth = level.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        if isinstance(item, dict):
+            level.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            level.extend((v, depth + 1) for v in item)
+    return deepest
+
+
 def _load_yaml(text: str, where: str) -> Any:
     try:
-        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader)
+        value = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader)
+    except RecursionError as e:
+        raise QuestionFileError(f"{where}: values nest too deeply") from e
+    except ValueError as e:  # e.g. an integer of more digits than Python converts
+        raise QuestionFileError(f"{where}: {e}") from e
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = f" (line {mark.line + 1} of the block)" if mark is not None else ""
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise QuestionFileError(f"{where}: not valid YAML{line}: {problem}") from e
+    if _depth(value) > MAX_DEPTH:
+        raise QuestionFileError(f"{where}: values nest more than {MAX_DEPTH} levels deep")
+    return value
 
 
 def language_of(info: str) -> str | None:
@@ -151,9 +177,10 @@ def _sections(lines: list[str], offset: int) -> list[_Section]:
             sections[-1].lines.append(line)
             continue
         heading = _HEADING.match(line)
-        kind = _section_kind(heading.group(1)) if heading else None
+        title = heading.group(1).rstrip().rstrip("#").rstrip() if heading else ""
+        kind = _section_kind(title) if heading else None
         if heading and kind is not None:
-            sections.append(_Section(kind, heading.group(1).strip(), start=number))
+            sections.append(_Section(kind, title, start=number))
         else:
             sections[-1].lines.append(line)
     if fence is not None:
@@ -370,7 +397,7 @@ def parse_notebook(text: str) -> dict[str, Any]:
     its cells read as the Markdown form."""
     try:
         notebook = json.loads(text)
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:
         raise QuestionFileError(f"the notebook is not valid JSON: {e}") from e
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         raise QuestionFileError("the notebook has no list of cells")
@@ -382,6 +409,8 @@ def parse_notebook(text: str) -> dict[str, Any]:
             "a question notebook has a `devinterview` object in its metadata, giving at "
             "least its title"
         )
+    if _depth(front) > MAX_DEPTH:
+        raise QuestionFileError(f"the `devinterview` metadata nests more than {MAX_DEPTH} levels")
     kernel = _kernel_language(metadata)
     lines: list[str] = []
     for index, cell in enumerate(notebook["cells"], start=1):
@@ -437,6 +466,9 @@ def parse_question_bytes(name: str, data: bytes) -> dict[str, Any]:
         raise QuestionFileError(f"the file is not UTF-8 text (byte {e.start})") from e
     if "\x00" in text:
         raise QuestionFileError("the file holds a NUL character")
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    if longest > MAX_LINE and not name.endswith(".ipynb"):
+        raise QuestionFileError(f"a line is over {MAX_LINE} characters")
     if name.endswith(".ipynb"):
         return parse_notebook(text)
     if name.endswith(".md"):

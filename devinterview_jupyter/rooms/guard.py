@@ -73,18 +73,22 @@ class DocumentGuard:
         self._checking = False
         self._problem: str | None = None
         self._trial_update: bytes | None = None
+        # Set when the trial may hold what was never checked (see ``trusted``).
+        self._stale = False
         self._trial = self._build()
 
     def _build(self) -> Doc[Any]:
         trial = InterviewDocument().ydoc
         trial.apply_update(self.real.get_update())
         self._source: Text = trial.get(SOURCE, type=Text)
+        # Roots are looked up here: inside an observer the transaction is read-only.
+        self._test_runs: Array[Any] = trial.get(TEST_RUNS, type=Array)
         # pycrdt drops an observer with its subscription object: keep them with the trial.
         self._subscriptions: list[object] = [
             trial.observe(self._on_trial_update),
             trial.get(WHITEBOARD, type=Array).observe(self._on_whiteboard),
             trial.get(RUNS, type=Array).observe_deep(self._on_runs),
-            trial.get(TEST_RUNS, type=Array).observe_deep(self._on_test_runs),
+            self._test_runs.observe_deep(self._on_test_runs),
             trial.get(QUESTION, type=Map).observe_deep(self._on_question),
         ]
         for name, check in (
@@ -119,6 +123,9 @@ class DocumentGuard:
         except UpdateProblem as e:
             self.refused += 1
             raise Refused(CLOSE_INVALID, str(e)) from e
+        if self._stale:
+            self._stale = False
+            self._rebuild()
         self._problem = None
         self._trial_update = None
         self._checking = True
@@ -178,9 +185,23 @@ class DocumentGuard:
         return ready
 
     def trusted(self, update: bytes) -> None:
-        """An update the server made itself: the trial follows without checking."""
+        """An update the server made itself (or another server stored): the trial follows
+        without checking."""
         self._trial.apply_update(update)
         self.size += len(update)
+        if self.held:
+            # A participant's update can only wait for its own missing parts: whatever it
+            # sent it holds, and the server relays nothing it has not applied. One that a
+            # server write completed was built on a struct the server had not written yet,
+            # i.e. predicted, to slip into the document unchecked. It entered the trial
+            # unchecked just now: drop it, and rebuild the trial before the next check
+            # (not here: this runs inside the real document's transaction).
+            state = self._trial.get_state()
+            if any(get_update(held, state)[:1] == b"\x00" for held in self.held):
+                self.refused += 1
+                self._stale = True
+                self.held.clear()
+                self.held_bytes = 0
 
     def _refuse(self) -> None:
         self.refused += 1
@@ -241,6 +262,7 @@ class DocumentGuard:
     def _on_test_runs(self, events: list[Any]) -> None:
         if not self._checking:
             return
+        runs = self._test_runs
         event: Any
         for event in events:
             path = event.path
@@ -254,13 +276,14 @@ class DocumentGuard:
                         self._flag(f"test run fields are not removed ({key!r})")
                     else:
                         self._flag(schema.test_run_value_problem(key, change["newValue"]))
-                target = cast(Any, event).target
-                if (
-                    "results" in target
-                    and "total" in target
-                    and len(target["results"]) > target["total"]
-                ):
-                    self._flag("a test run has more results than its total")
+                self._flag(schema.results_beyond_total(cast(Any, event).target))
+            elif path[1:] == ["results"] and isinstance(event, ArrayEvent):
+                for op in cast(Any, event).delta:
+                    if "delete" in op:
+                        self._flag("test results are not removed")
+                    for case in op.get("insert", ()):
+                        self._flag(schema.case_problem(case))
+                self._flag(schema.results_beyond_total(runs[path[0]]))
             else:
                 self._flag("test runs hold no other shared types")
 

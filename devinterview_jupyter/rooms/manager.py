@@ -16,7 +16,7 @@ import logging
 import time
 import uuid
 import zlib
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,6 +136,10 @@ class RoomManager:
         self.team_mode = team_mode
         self.rooms: dict[uuid.UUID, Room] = {}
         self.locks = KeyedLocks()
+        # What of its question a session's room shows (None: no question); set by the
+        # app. Rooms are kept in step with it on load and on every change.
+        self.question_view: Callable[[uuid.UUID], Awaitable[dict[str, Any] | None]] | None = None
+        self._question_locks = KeyedLocks()
         self.bus = bus or Bus(writer.origin)
         self.bus.on_notice = self._notice
         self.bus.on_connected = self._bus_connected
@@ -217,6 +221,8 @@ class RoomManager:
         )
         store.on_snapshot_due = lambda: self._snapshot_soon(room)
         sync.on_presence = lambda update: self._publish_presence(room, update)
+        # A write lost before it was stored (a crash) is put right from the database.
+        self._show_question(room, await self._question_view_of(session_id))
         self.bus.publish(session_id, HELLO)
         self.log.debug("DevInterview room %s loaded", session_id)
         return room
@@ -356,35 +362,49 @@ class RoomManager:
             self.release(room, token)
 
     async def write_question(
+        self, session_id: uuid.UUID, starter: str | None = None, *, only_if_empty: bool = False
+    ) -> None:
+        """Show the room its session's question as stored now (``question_view``), and put
+        ``starter`` into the code when given (with ``only_if_empty``, only if the code is
+        blank). Stored and relayed like any server write, so every server's room shows
+        it. Writes of one session are serialised and each reads the database afresh, so
+        a reveal and a switch finishing in either order leave the latest state."""
+        token = object()
+        room = await self.acquire(session_id, token)
+        try:
+            async with self._question_locks.hold(session_id):
+                view = await self._question_view_of(session_id)
+                self._show_question(room, view, starter, only_if_empty=only_if_empty)
+        finally:
+            self.release(room, token)
+
+    async def _question_view_of(self, session_id: uuid.UUID) -> dict[str, Any] | None:
+        return None if self.question_view is None else await self.question_view(session_id)
+
+    def _show_question(
         self,
-        session_id: uuid.UUID,
-        view: dict[str, Any],
+        room: Room,
+        view: dict[str, Any] | None,
         starter: str | None = None,
         *,
         only_if_empty: bool = False,
     ) -> None:
-        """Show the room a question (``view``: what a candidate may see of it, see
-        ``questions/chosen.py``), and put ``starter`` into the code when given (with
-        ``only_if_empty``, only if the code is blank). Stored and relayed like any server
-        write, so every server's room shows it."""
-        token = object()
-        room = await self.acquire(session_id, token)
-        try:
-            with room.doc.transaction(origin="devinterview-server"):
-                shown: Map[Any] = room.doc.get(QUESTION, type=Map)
-                for key in list(shown.keys()):
-                    if key not in view:
-                        del shown[key]
-                for key, value in view.items():
-                    if key not in shown or shown[key] != value:
-                        shown[key] = value
-                code: Text = room.doc.get(SOURCE, type=Text)
-                blank_or_forced = not (only_if_empty and str(code).strip())
-                if starter is not None and blank_or_forced and str(code) != starter:
-                    code.clear()
-                    code.insert(0, starter)
-        finally:
-            self.release(room, token)
+        shown: Map[Any] = room.doc.get(QUESTION, type=Map)
+        if (shown.to_py() or {}) == (view or {}) and starter is None:
+            return
+        with room.doc.transaction(origin="devinterview-server"):
+            # Every key, every time: two servers writing at once then agree key by key
+            # (Yjs picks one writer for all of them), never a mix of two questions.
+            for key in list(shown.keys()):
+                if view is None or key not in view:
+                    del shown[key]
+            for key, value in (view or {}).items():
+                shown[key] = value
+            code: Text = room.doc.get(SOURCE, type=Text)
+            blank_or_forced = not (only_if_empty and str(code).strip())
+            if starter is not None and blank_or_forced and str(code) != starter:
+                code.clear()
+                code.insert(0, starter)
 
     # -- the other servers ------------------------------------------------------------------
 

@@ -257,8 +257,10 @@ def test_run_value_problem(key: str, value: Any) -> str | None:
         ok = ok or (_is_number(value) and float(value).is_integer() and 0 <= value <= MAX_CASES)
         return None if ok else f"test run total is a whole number up to {MAX_CASES}"
     if key == "results":
-        if not isinstance(value, list) or len(value) > MAX_CASES:
-            return f"test run results are a list of at most {MAX_CASES} cases"
+        # A Y.Array appended to once per case: rewriting a list per case would cost the
+        # room's quota the square of the cases.
+        if not isinstance(value, Array) or len(value) > MAX_CASES:
+            return f"test run results are a Y.Array of at most {MAX_CASES} cases"
         for case in value:
             problem = case_problem(case)
             if problem:
@@ -279,6 +281,12 @@ def test_run_problem(run: Any) -> str | None:
         problem = test_run_value_problem(key, run[key])
         if problem:
             return problem
-    if len(run["results"]) > run["total"]:
+    return results_beyond_total(run)
+
+
+def results_beyond_total(run: Map[Any]) -> str | None:
+    """The problem when a test run holds more case results than its total."""
+    results, total = run.get("results"), run.get("total")
+    if isinstance(results, Array) and isinstance(total, (int, float)) and len(results) > total:
         return "a test run has more results than its total"
     return None

@@ -70,7 +70,7 @@ class PassingRunner implements ICodeRunner {
       {
         kind: 'text',
         stream: 'stdout',
-        text: `\x1e${nonce}${JSON.stringify({ pass: true, actual: '10' })}\n`
+        text: `\x1e${nonce}${JSON.stringify({ actual: '10' })}\n`
       }
     ]);
     return { status: 'ok', durationMs: 1 };
@@ -134,6 +134,7 @@ describe('the question column of the interview panel', () => {
   afterEach(() => panel.dispose());
 
   const runner = new PassingRunner();
+  const fresh: PassingRunner[] = [];
 
   function open(role: 'interviewer' | 'candidate'): InterviewPanel {
     panel = new InterviewPanel({
@@ -147,7 +148,15 @@ describe('the question column of the interview panel', () => {
       user: { name: role, color: '#123456', role },
       trans,
       runners: {
-        runnerFor: language => (language === 'python' ? runner : null)
+        runnerFor: language => (language === 'python' ? runner : null),
+        freshRunnerFor: language => {
+          if (language !== 'python') {
+            return null;
+          }
+          const made = new PassingRunner();
+          fresh.push(made);
+          return made;
+        }
       }
     });
     Widget.attach(panel, document.body);
@@ -245,7 +254,10 @@ describe('the question column of the interview panel', () => {
     expect(server.requests.slice(before).map(path)).toEqual([
       `/sessions/${SESSION_ID}/question`
     ]);
-    expect(runner.programs[runner.programs.length - 1]).toContain('add(5, 5)');
+    // On a runner of its own, not the shared one.
+    expect(fresh[fresh.length - 1].programs).toHaveLength(1);
+    expect(fresh[fresh.length - 1].programs[0]).toContain('add(5, 5)');
+    expect(runner.programs.join('\n')).not.toContain('add(5, 5)');
     expect(
       panel.node.querySelector('.jp-DevInterview-hiddenTestSummary')!
         .textContent

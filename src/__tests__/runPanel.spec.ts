@@ -53,7 +53,8 @@ describe('RunPanel while the language changes', () => {
     javascript: new FakeRunner('javascript')
   };
   const registry: ICodeRunners = {
-    runnerFor: (language: Language) => runners[language] ?? null
+    runnerFor: (language: Language) => runners[language] ?? null,
+    freshRunnerFor: () => null
   };
   let panel: RunPanel;
   let gate: RunGate;

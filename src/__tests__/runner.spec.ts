@@ -15,6 +15,7 @@ import type {
 } from '../runner/protocol';
 import { OutputLimiter, mergeChunks } from '../runner/protocol';
 import { MAX_RUNS, RunLog } from '../runner/runLog';
+import { sandboxDocument, sandboxPolicy } from '../runner/sandbox';
 import type { IRuntimeTransport } from '../runner/runtime';
 import { MessageRuntime, ModeView } from '../runner/runtime';
 
@@ -245,6 +246,133 @@ describe('MessageRuntime', () => {
       durationMs: 1
     });
     await expect(result).resolves.toMatchObject({ status: 'ok' });
+  });
+});
+
+describe('ModeView', () => {
+  it('closes the runtime only when it owns it', () => {
+    const shared = fakeRuntime();
+    new ModeView(shared.runtime, 'sql').dispose();
+    expect(shared.runtime.isDisposed).toBe(false);
+    const own = fakeRuntime();
+    own.runtime.warm();
+    new ModeView(own.runtime, 'sql', { owns: true }).dispose();
+    expect(own.runtime.isDisposed).toBe(true);
+    expect(own.transports[0].disposed).toBe(true);
+  });
+});
+
+describe('the sandbox frame', () => {
+  const STATIC =
+    'http://localhost:8890/devinterview/candidate/extensions/devinterview-jupyter/static/';
+  const PYODIDE = 'https://cdn.example.org/pyodide/v0.27.0/full/';
+
+  /**
+   * The frame's policy, as directive name → sources.
+   */
+  function policyOf(html: string): Map<string, string[]> {
+    const meta =
+      /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(
+        html
+      );
+    expect(meta).not.toBeNull();
+    const directives = new Map<string, string[]>();
+    for (const directive of meta![1].split(';')) {
+      const [name, ...sources] = directive.trim().split(/\s+/);
+      expect(directives.has(name)).toBe(false);
+      directives.set(name, sources);
+    }
+    return directives;
+  }
+
+  function python(sources: string[]) {
+    return sandboxDocument({
+      workerSource: 'import(url)',
+      module: false,
+      workerPerRun: false,
+      sources
+    });
+  }
+
+  it('lets the Python sandbox load and fetch from its two folders only', () => {
+    const html = python([STATIC, PYODIDE]);
+    // The policy comes before the script: a <meta> policy covers only what
+    // follows it.
+    expect(html.indexOf('Content-Security-Policy')).toBeLessThan(
+      html.indexOf('<script')
+    );
+    const policy = policyOf(html);
+    expect(policy.get('default-src')).toEqual(["'none'"]);
+    expect(policy.get('connect-src')).toEqual([STATIC, PYODIDE]);
+    expect(policy.get('worker-src')).toEqual(['blob:']);
+    const scripts = policy.get('script-src')!;
+    expect(scripts).toEqual(
+      expect.arrayContaining([
+        STATIC,
+        PYODIDE,
+        'blob:',
+        "'unsafe-eval'",
+        "'wasm-unsafe-eval'"
+      ])
+    );
+    // Only the frame's own script runs inline, by its nonce.
+    const nonce = /'nonce-([0-9a-f]{32})'/.exec(scripts.join(' '))![1];
+    expect(html).toContain(`<script nonce="${nonce}">`);
+    expect(scripts).not.toContain("'unsafe-inline'");
+    expect(policy.get('base-uri')).toEqual(["'none'"]);
+    expect(policy.get('form-action')).toEqual(["'none'"]);
+    // No wildcard, no whole scheme, no 'self' (an opaque origin's self is
+    // no server), nothing but those folders over the network.
+    for (const [, sources] of policy) {
+      for (const source of sources) {
+        expect(source).not.toContain('*');
+        expect(['http:', 'https:', 'data:', "'self'"]).not.toContain(source);
+        if (/^https?:/.test(source)) {
+          expect([STATIC, PYODIDE]).toContain(source);
+        }
+      }
+    }
+    // A new nonce for every frame.
+    expect(policyOf(python([STATIC])).get('script-src')).not.toEqual(
+      policyOf(python([STATIC])).get('script-src')
+    );
+  });
+
+  it('lets the JavaScript sandbox send no request at all', () => {
+    const policy = policyOf(
+      sandboxDocument({
+        workerSource: 'run()',
+        module: false,
+        workerPerRun: true
+      })
+    );
+    expect(policy.get('default-src')).toEqual(["'none'"]);
+    expect(policy.get('connect-src')).toEqual(["'none'"]);
+    expect(
+      policy.get('script-src')!.filter(source => /^https?:/.test(source))
+    ).toEqual([]);
+  });
+
+  it('makes sources of URLs safely: no query, nothing that ends a directive', () => {
+    const connect = (sources: string[]) =>
+      sandboxPolicy(sources, 'ab'.repeat(16))
+        .split('; ')
+        .find(directive => directive.startsWith('connect-src '));
+    expect(
+      connect([
+        'https://cdn.example.org/py;odide, x/?token=1#frag',
+        'javascript:alert(1)',
+        'data:text/plain,x',
+        'https://user:secret@cdn.example.org/',
+        PYODIDE,
+        PYODIDE
+      ])
+    ).toBe(`connect-src https://cdn.example.org/py%3Bodide%2C%20x/ ${PYODIDE}`);
+    // A relative URL is the page's; a lone "*" is a path there, no wildcard.
+    expect(connect(['*', 'static/'])).toBe(
+      'connect-src http://localhost/%2A http://localhost/static/'
+    );
+    expect(connect([])).toBe("connect-src 'none'");
   });
 });
 

@@ -177,16 +177,27 @@ describe('buildCaseProgram', () => {
     [0, 1]
   );
 
-  it('appends the harness with the input, expected value and nonce', () => {
+  it('appends the harness with the input and nonce, never the expected value', () => {
     const nonce = 'ab'.repeat(16);
-    const program = buildCaseProgram('python', 'CODE', twoSum, nonce);
-    expect(program.startsWith('CODE\n')).toBe(true);
-    expect(program).toContain('"two_sum([2, 7], 9)"');
-    expect(program).toContain(JSON.stringify('[0,1]'));
-    expect(nonceOf(program)).toBe(nonce);
-    expect(nonceOf(buildCaseProgram('javascript', 'CODE', twoSum, nonce))).toBe(
-      nonce
+    const secret = test(
+      'secret',
+      { python: 'two_sum([2, 7], 9)', javascript: 'twoSum([2, 7], 9)' },
+      { answer: 'EXPECTED-b6f1c2', indices: [4817, 2963] }
     );
+    for (const language of ['python', 'javascript']) {
+      const program = buildCaseProgram(language, 'CODE', secret, nonce);
+      expect(program.startsWith('CODE\n')).toBe(true);
+      expect(nonceOf(program)).toBe(nonce);
+      // Neither the value nor any piece of it, in any quoting.
+      expect(program).not.toContain('EXPECTED-b6f1c2');
+      expect(program).not.toContain('4817');
+      expect(program).not.toContain('2963');
+      expect(program).not.toContain(JSON.stringify(secret.expected));
+    }
+    const python = buildCaseProgram('python', 'CODE', twoSum, nonce);
+    expect(python).toContain('"two_sum([2, 7], 9)"');
+    const javascript = buildCaseProgram('javascript', 'CODE', twoSum, nonce);
+    expect(javascript).toContain('"twoSum([2, 7], 9)"');
   });
 
   it('puts the SQL setup before the query, ending its last statement', () => {
@@ -214,14 +225,14 @@ describe('judgeCase', () => {
   const t = test('t', { python: 'f()' }, [1, 2]);
   const nonce = '0'.repeat(32);
 
-  it('reads pass, fail and error markers', () => {
+  it('compares the value the harness printed with the expected one, here', () => {
     const judge = (result: object) =>
       judgeCase('python', t, nonce, {
         status: 'ok',
         durationMs: 4.4,
         chunks: [text('noise\n'), marker(nonce, result)]
       });
-    expect(judge({ pass: true, actual: '[1, 2]' })).toEqual({
+    expect(judge({ actual: '[1, 2]' })).toEqual({
       name: 't',
       status: 'pass',
       input: 'f()',
@@ -230,17 +241,63 @@ describe('judgeCase', () => {
       error: null,
       durationMs: 4
     });
-    expect(judge({ pass: false, actual: '[2, 1]' })).toMatchObject({
+    // Numbers by value, as the comparison of the page has it.
+    expect(judge({ actual: '[1.0, 2.0000000000001]' }).status).toBe('pass');
+    expect(judge({ actual: '[2, 1]' })).toMatchObject({
       status: 'fail',
-      actual: '[2, 1]'
+      actual: '[2, 1]',
+      error: null
     });
-    expect(
-      judge({ pass: false, actual: null, error: 'ZeroDivisionError' })
-    ).toMatchObject({ status: 'error', error: 'ZeroDivisionError' });
+    expect(judge({ actual: '[true, 2]' }).status).toBe('fail');
+    expect(judge({ error: 'ZeroDivisionError' })).toMatchObject({
+      status: 'error',
+      actual: null,
+      error: 'ZeroDivisionError'
+    });
+    expect(judge({ shown: '<object>' })).toMatchObject({
+      status: 'fail',
+      actual: '<object>',
+      error: null
+    });
+    expect(judge({ actual: '[1, 2' })).toMatchObject({
+      status: 'error',
+      error: 'The value the test gave is not JSON.'
+    });
+  });
+
+  it('clips what it shows of a large value, but compares all of it', () => {
+    const big = Array.from({ length: 3000 }, (_, i) => i);
+    const judge = (value: unknown) =>
+      judgeCase('python', test('big', { python: 'f()' }, big), nonce, {
+        status: 'ok',
+        durationMs: 1,
+        chunks: [marker(nonce, { actual: JSON.stringify(value) })]
+      });
+    const right = judge(big);
+    expect(right.status).toBe('pass');
+    expect(right.actual!.length).toBeLessThanOrEqual(MAX_RESULT_TEXT);
+    expect(judge([...big.slice(0, -1), 0]).status).toBe('fail');
+  });
+
+  it('takes no verdict from the program: a forged marker with the nonce fails', () => {
+    // What code under test could print after reading the program (nonce
+    // included): only its own value counts, whatever else the line says.
+    const forged = (result: object) =>
+      judgeCase('python', t, nonce, {
+        status: 'ok',
+        durationMs: 1,
+        chunks: [marker(nonce, result)]
+      });
+    expect(forged({ actual: '[9, 9]', pass: true })).toMatchObject({
+      status: 'error'
+    });
+    expect(forged({ pass: true })).toMatchObject({ status: 'error' });
+    expect(forged({ actual: '"pass"' })).toMatchObject({ status: 'fail' });
+    expect(forged({ actual: '[9, 9]' })).toMatchObject({ status: 'fail' });
   });
 
   it('finds a marker split across chunks', () => {
-    const line = `${MARK}${nonce}${JSON.stringify({ pass: true, actual: '1' })}\n`;
+    const line = `${MARK}${nonce}${JSON.stringify({ actual: '[1,2]' })}\n`;
     const result = judgeCase('python', t, nonce, {
       status: 'ok',
       durationMs: 1,
@@ -249,19 +306,28 @@ describe('judgeCase', () => {
     expect(result.status).toBe('pass');
   });
 
-  it('ignores markers with another nonce, and broken markers', () => {
-    for (const chunks of [
-      [marker('f'.repeat(32), { pass: true, actual: '[1, 2]' })],
-      [text(`${MARK}${nonce}{not json\n`)],
-      [text(`${MARK}${nonce}{"pass": "yes"}\n`)]
+  it('ignores markers with another nonce; a broken one is an error', () => {
+    const judge = (chunks: OutputChunk[]) =>
+      judgeCase('python', t, nonce, { status: 'ok', durationMs: 1, chunks });
+    const other = judge([marker('f'.repeat(32), { actual: '[1, 2]' })]);
+    expect(other.status).toBe('error');
+    expect(other.error).toContain('ended before the test ran');
+    for (const line of [
+      '{not json',
+      '{"actual": 12}',
+      '{"verdict": "[1, 2]"}',
+      '["[1, 2]"]',
+      // Cut at the output limit.
+      '{"actual": "[1, ',
+      ''
     ]) {
-      const result = judgeCase('python', t, nonce, {
-        status: 'ok',
-        durationMs: 1,
-        chunks
-      });
-      expect(result.status).toBe('error');
-      expect(result.error).toContain('ended before the test ran');
+      const result = judge([text(`${MARK}${nonce}${line}\n`)]);
+      expect([line, result.status, result.actual]).toEqual([
+        line,
+        'error',
+        null
+      ]);
+      expect(result.error).toContain('result line could not be read');
     }
   });
 
@@ -388,8 +454,11 @@ describe('runTests with a FAKE runner', () => {
   ];
 
   it('runs one program per case, with its own nonce and time limit', async () => {
+    // Each case's right answer: the number in its input, f(n).
     const runner = new FakeRunner(program => ({
-      chunks: [marker(nonceOf(program), { pass: true, actual: '1' })]
+      chunks: [
+        marker(nonceOf(program), { actual: /"f\((\d)\)"/.exec(program)![1] })
+      ]
     }));
     const heard: [number, string][] = [];
     const results = await runTests(runner, {
@@ -416,7 +485,7 @@ describe('runTests with a FAKE runner', () => {
     const runner = new FakeRunner((program, index) => {
       const nonce = nonceOf(program);
       return [
-        { chunks: [marker(nonce, { pass: false, actual: '0' })] },
+        { chunks: [marker(nonce, { actual: '0' })] },
         {
           status: 'timeout' as const,
           chunks: [text('Stopped: too long.\n', 'system')]
@@ -425,7 +494,7 @@ describe('runTests with a FAKE runner', () => {
           status: 'error' as const,
           chunks: [
             // The candidate's code trying to pass with a guessed nonce.
-            marker('1'.repeat(32), { pass: true, actual: '3' }),
+            marker('1'.repeat(32), { actual: '3' }),
             text('NameError: f\n', 'stderr')
           ]
         }
@@ -448,7 +517,7 @@ describe('runTests with a FAKE runner', () => {
     const runner = new FakeRunner((program, index) =>
       index === 1
         ? { hang: true }
-        : { chunks: [marker(nonceOf(program), { pass: true, actual: '1' })] }
+        : { chunks: [marker(nonceOf(program), { actual: '1' })] }
     );
     const results = await runTests(runner, {
       language: 'python',
@@ -489,7 +558,7 @@ describe('runTests with a FAKE runner', () => {
 
   it('makes cases without input, or in other languages, errors', async () => {
     const runner = new FakeRunner(program => ({
-      chunks: [marker(nonceOf(program), { pass: true, actual: '2' })]
+      chunks: [marker(nonceOf(program), { actual: '2' })]
     }));
     const mixed = [
       test('js only', { javascript: 'f()' }, 1),
@@ -597,7 +666,12 @@ describe('TestRunLog', () => {
     // The start, two results and the end: one change each.
     expect(changes).toBe(4);
     const map = other.getArray('testRuns').get(0) as Y.Map<unknown>;
-    expect(Array.isArray(map.get('results'))).toBe(true);
+    const stored = map.get('results') as Y.Array<unknown>;
+    expect(stored).toBeInstanceOf(Y.Array);
+    expect(stored.toArray().map(r => (r as ICaseResult).name)).toEqual([
+      'a',
+      'b'
+    ]);
     expect([...map.keys()].sort()).toEqual(
       [
         'by',
@@ -686,13 +760,87 @@ describe('TestRunLog', () => {
       broken.set('id', 'x');
       runs.insert(0, [broken]);
       const map = runs.get(runs.length - 1) as Y.Map<unknown>;
-      map.set('results', [result('ok'), { name: 'bad' }, null]);
+      (map.get('results') as Y.Array<unknown>).push([
+        result('ok'),
+        { name: 'bad' },
+        null,
+        new Y.Map()
+      ]);
     });
     expect(log.runs.map(run => run.id)).toEqual([recorder.id]);
     expect(log.runs[0].results.map(r => r.name)).toEqual(['ok']);
     log.runs; // read again: each bad entry is warned about once
     expect(warn).toHaveBeenCalledTimes(3);
     warn.mockRestore();
+  });
+
+  it('reads results given as a plain list too, and no run without results', () => {
+    const doc = new Y.Doc();
+    const log = new TestRunLog(doc);
+    log.start({ by, language: 'python', question: 'q', total: 2 });
+    log.start({ by, language: 'python', question: 'r', total: 2 });
+    const runs = doc.getArray<Y.Map<unknown>>('testRuns');
+    runs.get(0).set('results', [result('plain')]);
+    runs.get(1).set('results', 'not a list');
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    expect(log.runs.map(run => run.results.map(r => r.name))).toEqual([
+      ['plain']
+    ]);
+    warn.mockRestore();
+  });
+
+  it('appends each case once: updates cost the case, not the whole list', () => {
+    const doc = new Y.Doc();
+    const other = new Y.Doc();
+    const log = new TestRunLog(doc);
+    const total = 50;
+    const recorder = log.start({
+      by,
+      language: 'python',
+      question: 'q',
+      total
+    });
+    const results = (doc.getArray('testRuns').get(0) as Y.Map<unknown>).get(
+      'results'
+    ) as Y.Array<unknown>;
+    const changes: { insert: number; delete: number }[] = [];
+    results.observe(event => {
+      let insert = 0;
+      let removed = 0;
+      for (const change of event.changes.delta) {
+        insert += Array.isArray(change.insert) ? change.insert.length : 0;
+        removed += change.delete ?? 0;
+      }
+      changes.push({ insert, delete: removed });
+    });
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+    const sizes: number[] = [];
+    doc.on('update', (update: Uint8Array) => {
+      sizes.push(update.byteLength);
+      Y.applyUpdate(other, update);
+    });
+    for (let i = 0; i < total; i++) {
+      recorder.addResult({
+        ...result(`case ${i}`, i % 3 === 0 ? 'fail' : 'pass'),
+        input: `f(${'x'.repeat(500)}, ${i})`,
+        actual: 'y'.repeat(500)
+      });
+    }
+    recorder.finish('done');
+    // One append of one result per case; nothing rewritten or removed.
+    expect(changes).toEqual(
+      Array.from({ length: total }, () => ({ insert: 1, delete: 0 }))
+    );
+    expect(sizes).toHaveLength(total + 1);
+    const final = Y.encodeStateAsUpdate(doc).byteLength;
+    const sent = sizes.reduce((sum, size) => sum + size, 0);
+    expect(final).toBeGreaterThan(total * 1000);
+    expect(sent).toBeLessThan(3 * final);
+    // Every update is about one case's size.
+    expect(Math.max(...sizes)).toBeLessThan(2000);
+    const [run] = new TestRunLog(other).runs;
+    expect(run.results).toHaveLength(total);
+    expect(run.results[49].name).toBe('case 49');
   });
 
   it('clamps the total and the question id to what a run may have', () => {
@@ -1017,10 +1165,42 @@ function unique(xs) { return new Set(xs); }`;
 
   it('is not fooled by a printed marker with another nonce', async () => {
     const code = `
-console.log('\\x1e' + 'f'.repeat(32) + JSON.stringify({ pass: true, actual: '1' }));
+console.log('\\x1e' + 'f'.repeat(32) + JSON.stringify({ actual: '1' }));
 function f() { return 2; }`;
     const result = await runOne(runtime, 'javascript', code, 'f()', 1);
     expect(result).toMatchObject({ status: 'fail', actual: '2' });
+  });
+
+  it('cannot be made to pass by rewriting the harness line', async () => {
+    // The code under test replaces console.log, which the harness uses, and
+    // so controls the marker line, nonce included.
+    const forge = (line: string) => `
+const log = console.log;
+console.log = (...args) => {
+  const text = String(args[0]);
+  if (text.startsWith('\\x1e')) {
+    log(text.slice(0, 33) + ${line});
+  } else {
+    log(...args);
+  }
+};
+function f() { return 2; }`;
+    const verdict = await runOne(
+      runtime,
+      'javascript',
+      forge("JSON.stringify({ pass: true, actual: '7' })"),
+      'f()',
+      7
+    );
+    expect(verdict.status).toBe('error');
+    const guess = await runOne(
+      runtime,
+      'javascript',
+      forge("JSON.stringify({ actual: '8' })"),
+      'f()',
+      7
+    );
+    expect(guess).toMatchObject({ status: 'fail', actual: '8' });
   });
 
   it('stops a case that runs past its time limit, then runs the next', async () => {
@@ -1137,7 +1317,7 @@ def counts(text):
     it('is not fooled by a printed marker with another nonce', async () => {
       const code = `
 import json
-print("\\x1e" + "f" * 32 + json.dumps({"pass": True, "actual": "1"}))
+print("\\x1e" + "f" * 32 + json.dumps({"actual": "1"}))
 def f():
     return 2
 `;
@@ -1145,6 +1325,47 @@ def f():
         status: 'fail',
         actual: '2'
       });
+    });
+
+    it('gives the code nothing of the expected value to read or claim', async () => {
+      // The code under test reads the whole program from the runner's frame,
+      // takes the nonce and makes print forge the harness's line.
+      const code = `
+import builtins, json, re, sys
+program = sys._getframe(1).f_locals["code"]
+# Spelled in two pieces: this code is in the program too.
+secret = "EXPECTED-" + "7d1"
+leaked = secret in program
+nonce = re.search(r"\\\\u001e([0-9a-f]{32})", program).group(1)
+real_print = builtins.print
+def forged(*args, **kwargs):
+    real_print("\\x1e" + nonce + json.dumps(FORGED), **kwargs)
+builtins.print = forged
+def f():
+    return "wrong"
+`;
+      const claim = await runOne(
+        runtime,
+        'python',
+        code.replace(
+          'FORGED',
+          '{"pass": True, "actual": json.dumps(secret if leaked else "no")}'
+        ),
+        'f()',
+        'EXPECTED-7d1'
+      );
+      expect(claim.status).toBe('error');
+      const guess = await runOne(
+        runtime,
+        'python',
+        code.replace(
+          'FORGED',
+          '{"actual": json.dumps(secret if leaked else "no")}'
+        ),
+        'f()',
+        'EXPECTED-7d1'
+      );
+      expect(guess).toMatchObject({ status: 'fail', actual: '"no"' });
     });
 
     it('stops a case that runs past its time limit, then runs the next', async () => {

@@ -27,8 +27,9 @@ const MARK = '\x1e';
 const flush = () => new Promise(resolve => setTimeout(resolve, 0));
 
 /**
- * FAKE runner: each case passes when its program contains "good", with the
- * marker line only the harness (which knows the nonce) prints.
+ * FAKE runner: prints, as the harness would (it knows the nonce), the value
+ * 3 when the case's program contains "good", else 4; the page compares it
+ * with the expected value.
  */
 class FakeRunner implements ICodeRunner {
   readonly state: RunnerState = 'ready';
@@ -51,7 +52,7 @@ class FakeRunner implements ICodeRunner {
       {
         kind: 'text',
         stream: 'stdout',
-        text: `${MARK}${nonce}${JSON.stringify({ pass, actual: pass ? '3' : '4' })}\n`
+        text: `${MARK}${nonce}${JSON.stringify({ actual: pass ? '3' : '4' })}\n`
       }
     ]);
     return { status: 'ok', durationMs: 5 };
@@ -119,9 +120,19 @@ function linkedDocs(): [Y.Doc, Y.Doc] {
 
 describe('TestsPanel', () => {
   const runner = new FakeRunner();
+  // Runners made for one run (hidden tests), newest last.
+  const fresh: FakeRunner[] = [];
   const runners: ICodeRunners = {
     runnerFor: (language: Language) =>
-      language === 'python' || language === 'javascript' ? runner : null
+      language === 'python' || language === 'javascript' ? runner : null,
+    freshRunnerFor: (language: Language) => {
+      if (language !== 'python' && language !== 'javascript') {
+        return null;
+      }
+      const made = new FakeRunner();
+      fresh.push(made);
+      return made;
+    }
   };
   const panels: TestsPanel[] = [];
 
@@ -156,6 +167,7 @@ describe('TestsPanel', () => {
       panels.pop()!.dispose();
     }
     runner.programs.length = 0;
+    fresh.length = 0;
   });
 
   it("shows k/n passed from the room's test runs", () => {
@@ -265,7 +277,13 @@ describe('TestsPanel', () => {
 
     await me.runHiddenTests();
     expect(fetched).toBe(1);
-    expect(runner.programs).toHaveLength(3);
+    // On a runner made for this run, closed after it; none on the shared one
+    // (where earlier programs may have left hooks).
+    expect(runner.programs).toHaveLength(0);
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0].programs).toHaveLength(3);
+    expect(fresh[0].isDisposed).toBe(true);
+    expect(runner.isDisposed).toBe(false);
     const section = q(me, '.jp-DevInterview-hiddenTests')!;
     expect(section.hidden).toBe(false);
     expect(section.textContent).toContain(
@@ -290,6 +308,41 @@ describe('TestsPanel', () => {
     // The shared area still shows no run.
     me.render();
     expect(q(me, '.jp-DevInterview-testSummary')).toBeNull();
+  });
+
+  it('gets a fresh runner for every hidden run, and for no visible one', async () => {
+    const doc = new Y.Doc();
+    giveQuestion(doc);
+    const me = panel(doc, { hiddenTests: async () => HIDDEN });
+    await me.runTests();
+    expect(fresh).toHaveLength(0);
+    expect(runner.programs).toHaveLength(2);
+    await me.runHiddenTests();
+    await me.runHiddenTests();
+    expect(fresh).toHaveLength(2);
+    expect(fresh.map(made => [made.programs.length, made.isDisposed])).toEqual([
+      [3, true],
+      [3, true]
+    ]);
+    // The hidden inputs reached only those runners.
+    expect(runner.programs.join('\n')).not.toContain('secret');
+  });
+
+  it('closes the fresh runner when the hidden tests cannot be fetched', async () => {
+    const doc = new Y.Doc();
+    giveQuestion(doc);
+    const me = panel(doc, {
+      hiddenTests: async () => {
+        throw new Error('no hidden tests for you');
+      }
+    });
+    await me.runHiddenTests();
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0].programs).toHaveLength(0);
+    expect(fresh[0].isDisposed).toBe(true);
+    expect(q(me, '.jp-DevInterview-testsError')!.textContent).toBe(
+      'no hidden tests for you'
+    );
   });
 
   it('drops hidden results when the question changes', async () => {

@@ -655,8 +655,9 @@ function expectCodeByLanguage(
  * - `language`, `question`: strings;
  * - `status`: one of running, done, stopped, failed;
  * - `startedAt`: a finite number; `total`: a whole number from 0 to 200;
- * - `results`: a list of case results (`readCaseResult`); entries that are
- *   not valid are left out.
+ * - `results`: a Y.Array of case results (`readCaseResult`), appended to as
+ *   cases finish (a plain list is read too); entries that are not valid are
+ *   left out.
  * Other keys are ignored.
  */
 export function readTestRun(value: unknown): ITestRunView | null {
@@ -671,7 +672,7 @@ export function readTestRun(value: unknown): ITestRunView | null {
   const status = run.get('status');
   const startedAt = run.get('startedAt');
   const total = run.get('total');
-  const results = plain(run.get('results'));
+  const results = readList(run.get('results'));
   if (
     typeof id !== 'string' ||
     id.length === 0 ||
@@ -684,7 +685,7 @@ export function readTestRun(value: unknown): ITestRunView | null {
     !Number.isInteger(total) ||
     (total as number) < 0 ||
     (total as number) > MAX_TEST_CASES ||
-    !Array.isArray(results)
+    results === null
   ) {
     return null;
   }
@@ -700,6 +701,18 @@ export function readTestRun(value: unknown): ITestRunView | null {
       .map(readCaseResult)
       .filter((result): result is ICaseResult => result !== null)
   };
+}
+
+/**
+ * The items of a Y.Array or a plain list, else null. A Y.Array's items are
+ * taken as they are: plain case results stay plain, anything else is not a
+ * case result.
+ */
+function readList(value: unknown): unknown[] | null {
+  if (value instanceof Y.Array) {
+    return value.toArray();
+  }
+  return Array.isArray(value) ? value : null;
 }
 
 /**

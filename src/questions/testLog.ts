@@ -28,8 +28,10 @@ const MAX_LANGUAGE_TEXT = 32;
 /**
  * The room's `testRuns`: every test run with who started it and each case's
  * result, so every participant sees the results live. A test run is a Y.Map
- * whose `results` is a plain list, replaced whole as cases finish (a case
- * result is small, and a whole list is what the server checks).
+ * whose `results` is a Y.Array of plain case results, created empty with the
+ * run and appended to once per case, never rewritten nor trimmed: every
+ * update the room gets counts against its quota, so a case costs its own
+ * bytes only, not those of every case before it again.
  *
  * Only visible tests belong here: results of hidden tests stay in the
  * interviewer's browser, the caller must not record them.
@@ -105,7 +107,7 @@ export class TestRunLog implements IDisposable {
       run.set('status', 'running');
       run.set('startedAt', Date.now());
       run.set('total', total);
-      run.set('results', []);
+      run.set('results', new Y.Array<ICaseResult>());
       this._runs.push([run]);
       const extra = this._runs.length - this._maxRuns;
       if (extra > 0) {
@@ -164,10 +166,15 @@ export class TestRunRecorder {
     if (this._finished || this._results.length >= this.total) {
       return;
     }
-    this._results = [...this._results, toStoredResult(result)];
-    const results = this._results;
+    const stored = toStoredResult(result);
+    this._results = [...this._results, stored];
     this._transact(() => {
-      this._run.set('results', results);
+      const results = this._run.get('results');
+      // Another client may have put something else there: the server refuses
+      // such a run anyway, so leave it.
+      if (results instanceof Y.Array) {
+        results.push([stored]);
+      }
     });
   }
 

@@ -5,13 +5,36 @@
  *
  * Python and JavaScript: the program is the candidate's code followed by a
  * harness that evaluates the test's input expression, converts the value to
- * JSON, compares it with the expected value and prints one marker line: the
- * record separator, a random nonce, then `{"pass", "actual"[, "error"]}`.
- * The nonce is new for every case and appears nowhere before the harness
- * runs, so what the candidate's code prints cannot pass for the harness's
- * line by accident. The code under test still runs in the same interpreter
- * as the harness and could tamper with it (replace `print`, patch
- * `console.log`): results are indicative, for the interview, not proof.
+ * JSON and prints one marker line: the record separator, a random nonce,
+ * then `{"actual": json text}` (or `{"shown": text}` for a value that is not
+ * JSON, `{"error": text}` when the input raised). The page compares the
+ * value with the expected one (`judgeCase`). The nonce is new for every case,
+ * so what the candidate's code prints cannot pass for the harness's line by
+ * accident.
+ *
+ * What that protects, and what not. The code under test runs first, in the
+ * same interpreter as the harness: it can read the whole program (the test's
+ * input is in it, and must reach the code anyway), replace `print` or
+ * `console.log`, and print a marker of its own with the right nonce. So:
+ * - the expected value never enters the sandbox and the verdict is the
+ *   page's: the code cannot learn an expected value, and a forged marker
+ *   still has to carry the right value, which is solving the case;
+ * - the sandbox frame's Content-Security-Policy (runner/sandbox.ts) lets the
+ *   code send no request, except into the folders the runtime loads its own
+ *   files from: a hidden test's input cannot be sent out of the
+ *   interviewer's browser (a request into those folders could carry it in
+ *   its address, but only to this Jupyter server or the configured Pyodide
+ *   host, whose logs a candidate does not read);
+ * - hidden tests run on a runner made for that run alone
+ *   (`ICodeRunners.freshRunnerFor`): no hook planted in the shared Python
+ *   interpreter by an earlier run (in `builtins`, `json`, the runner's own
+ *   helpers) is there to see them. Within one run every case shares the
+ *   interpreter, but all its cases run the same code.
+ * Not protected: results are what the code under test made the interpreter
+ * print, so they say what the code computed, not how (a solution may print
+ * or look up the answers of the visible tests, whose inputs and expected
+ * values are in the room for everyone). Results are indicative, for the
+ * interview, not proof.
  *
  * SQL: the program is the test's setup script followed by the candidate's
  * query, run by the SQL runner on a fresh in-memory database; the last result
@@ -27,6 +50,7 @@ import {
   MIN_TEST_TIMEOUT_MS,
   clipText
 } from './model';
+import { randomNonce } from '../runner/nonce';
 
 /**
  * The languages whose tests run in the browser.
@@ -78,19 +102,10 @@ export function caseTimeLimit(test: IQuestionTest): number {
 }
 
 /**
- * A fresh random nonce (hex).
+ * A fresh random nonce (hex) for a case's marker line.
  */
 export function newNonce(): string {
-  const bytes = new Uint8Array(16);
-  const crypto = globalThis.crypto;
-  if (crypto && typeof crypto.getRandomValues === 'function') {
-    crypto.getRandomValues(bytes);
-  } else {
-    for (let i = 0; i < bytes.length; i++) {
-      bytes[i] = Math.floor(Math.random() * 256);
-    }
-  }
-  return Array.from(bytes, byte => byte.toString(16).padStart(2, '0')).join('');
+  return randomNonce();
 }
 
 /**
@@ -130,25 +145,23 @@ export function buildCaseProgram(
     // Without a final ";" the setup's last statement would swallow the query.
     return `${setup}${setup.endsWith(';') ? '' : '\n;'}\n${code}`;
   }
-  const args = [
-    JSON.stringify(input.trim()),
-    JSON.stringify(JSON.stringify(test.expected)),
-    JSON.stringify(MARK + nonce),
-    String(MAX_RESULT_TEXT)
-  ].join(', ');
+  const source = JSON.stringify(input.trim());
+  const marker = JSON.stringify(MARK + nonce);
   // JSON string literals are valid Python and JavaScript string literals
   // with the same meaning, so the values go in without further escaping.
+  // The expected value stays out: the page compares (see `judgeCase`).
   return language === 'python'
-    ? `${code}\n\n${PYTHON_HARNESS}_devinterview_test(${args})\ndel _devinterview_test\n`
-    : `${code}\n;${jsHarness(JSON.stringify(input.trim()), `${args}, ${code.split('\n').length}`)}`;
+    ? `${code}\n\n${PYTHON_HARNESS}_devinterview_test(${source}, ${marker}, ${MAX_RESULT_TEXT})\ndel _devinterview_test\n`
+    : `${code}\n;${jsHarness(source, `${marker}, ${MAX_RESULT_TEXT}, ${code.split('\n').length}`)}`;
 }
 
 /**
  * Runs after the candidate's code in the same globals: `globals()` inside the
  * function is the program's namespace. Only one name is added, and removed
- * again.
+ * again. It prints the value as JSON text (`actual`), unclipped since the
+ * page compares it; what cannot be JSON (`shown`) and errors are clipped.
  */
-const PYTHON_HARNESS = `def _devinterview_test(source, expected, marker, limit):
+const PYTHON_HARNESS = `def _devinterview_test(source, marker, limit):
     import json, math, traceback
     from collections.abc import Iterable, Mapping
 
@@ -184,24 +197,6 @@ const PYTHON_HARNESS = `def _devinterview_test(source, expected, marker, limit):
             return [plain(v, depth + 1) for v in value]
         raise TypeError(type(value).__name__ + " is not JSON")
 
-    def same(a, b):
-        if isinstance(a, bool) or isinstance(b, bool):
-            return isinstance(a, bool) and isinstance(b, bool) and a == b
-        if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-            if a == b:
-                return True
-            if isinstance(a, int) and isinstance(b, int):
-                return False
-            try:
-                return math.isclose(a, b, rel_tol=${NUMBER_TOLERANCE}, abs_tol=${NUMBER_TOLERANCE})
-            except OverflowError:
-                return False
-        if isinstance(a, list) and isinstance(b, list):
-            return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-        if isinstance(a, dict) and isinstance(b, dict):
-            return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-        return type(a) is type(b) and a == b
-
     def clip(text):
         return text if len(text) <= limit else text[: limit - 1] + "\\u2026"
 
@@ -216,19 +211,18 @@ const PYTHON_HARNESS = `def _devinterview_test(source, expected, marker, limit):
         text = "".join(lines).strip()
         if len(text) > limit:
             text = "\\u2026" + text[len(text) - limit + 1 :]
-        report({"pass": False, "actual": None, "error": text})
+        report({"error": text})
         return
     try:
-        actual = plain(value)
+        text = json.dumps(plain(value), ensure_ascii=False)
     except (TypeError, ValueError, RecursionError):
         try:
             text = repr(value)
         except BaseException:
             text = "<" + type(value).__name__ + ">"
-        report({"pass": False, "actual": clip(text)})
+        report({"shown": clip(text)})
         return
-    passed = same(actual, json.loads(expected))
-    report({"pass": passed, "actual": clip(json.dumps(actual, ensure_ascii=False))})
+    report({"actual": text})
 
 `;
 
@@ -256,10 +250,11 @@ function jsHarness(source: string, args: string): string {
 }
 
 /**
- * Converts, compares and prints the marker line (a function expression, so it
- * sees none of the program's names it does not need).
+ * Converts the value and prints the marker line (a function expression, so
+ * it sees none of the program's names it does not need): the JSON text as
+ * `actual` (unclipped: the page compares it), else `shown` or `error`.
  */
-const JS_REPORT = `(value, failed, error, source, expected, marker, limit, codeLines) => {
+const JS_REPORT = `(value, failed, error, marker, limit, codeLines) => {
   const log = console.log;
   const clip = text => (text.length <= limit ? text : text.slice(0, limit - 1) + '\\u2026');
   const report = result => log(marker + JSON.stringify(result));
@@ -279,7 +274,7 @@ const JS_REPORT = `(value, failed, error, source, expected, marker, limit, codeL
     if (text.length > limit) {
       text = '\\u2026' + text.slice(text.length - limit + 1);
     }
-    report({ pass: false, actual: null, error: text });
+    report({ error: text });
     return;
   }
   const replacer = (k, v) => {
@@ -317,29 +312,10 @@ const JS_REPORT = `(value, failed, error, source, expected, marker, limit, codeL
     } catch (e) {
       shown = Object.prototype.toString.call(value);
     }
-    report({ pass: false, actual: clip(shown) });
+    report({ shown: clip(shown) });
     return;
   }
-  const same = (a, b) => {
-    if (typeof a === 'number' && typeof b === 'number') {
-      if (a === b) {
-        return true;
-      }
-      if (Number.isInteger(a) && Number.isInteger(b)) {
-        return false;
-      }
-      return Math.abs(a - b) <= Math.max(${NUMBER_TOLERANCE} * Math.max(Math.abs(a), Math.abs(b)), ${NUMBER_TOLERANCE});
-    }
-    if (Array.isArray(a) || Array.isArray(b)) {
-      return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => same(item, b[i]));
-    }
-    if (a && b && typeof a === 'object' && typeof b === 'object') {
-      const keys = Object.keys(a);
-      return keys.length === Object.keys(b).length && keys.every(name => Object.prototype.hasOwnProperty.call(b, name) && same(a[name], b[name]));
-    }
-    return a === b;
-  };
-  report({ pass: same(JSON.parse(text), JSON.parse(expected)), actual: clip(text) });
+  report({ actual: text });
 }`;
 
 /**
@@ -532,18 +508,46 @@ export function judgeCase(
       )
     };
   }
-  if (marker.error !== null) {
+  switch (marker.kind) {
+    case 'unreadable':
+      return {
+        ...base,
+        status: 'error',
+        actual: null,
+        error: `The test's result line could not be read (cut at the ${TEST_OUTPUT_LIMIT / (1024 * 1024)} MB of output a case keeps, or written over by the program).`
+      };
+    case 'error':
+      return {
+        ...base,
+        status: 'error',
+        actual: null,
+        error: clipText(marker.text, MAX_RESULT_TEXT, 'end')
+      };
+    case 'shown':
+      return {
+        ...base,
+        status: 'fail',
+        actual: clipText(marker.text),
+        error: null
+      };
+  }
+  // The verdict is made here, on the page: the code under test never sees
+  // the expected value, so it can neither learn it nor claim to match it.
+  let value: unknown;
+  try {
+    value = JSON.parse(marker.text);
+  } catch {
     return {
       ...base,
       status: 'error',
-      actual: marker.actual,
-      error: clipText(marker.error, MAX_RESULT_TEXT, 'end')
+      actual: clipText(marker.text),
+      error: 'The value the test gave is not JSON.'
     };
   }
   return {
     ...base,
-    status: marker.pass ? 'pass' : 'fail',
-    actual: marker.actual,
+    status: sameJson(value, test.expected) ? 'pass' : 'fail',
+    actual: clipText(marker.text),
     error: null
   };
 }
@@ -569,13 +573,20 @@ function lastTable(chunks: OutputChunk[]): ITableChunk | null {
 }
 
 /**
- * The harness's line with this nonce in the program's stdout, read; null
- * when there is none or it is not what the harness writes.
+ * The last line with this nonce in the program's stdout, read: the value as
+ * JSON text (`actual`), the text of a value that is not JSON (`shown`) or
+ * the error of the test's input (`error`). Null when there is none;
+ * `unreadable` when it is not what the harness writes (the harness's line
+ * cut at the output limit, most likely: it comes last).
  */
 function readMarker(
   stdout: string,
   nonce: string
-): { pass: boolean; actual: string | null; error: string | null } | null {
+): {
+  kind: 'actual' | 'shown' | 'error' | 'unreadable';
+  text: string;
+} | null {
+  const unreadable = { kind: 'unreadable' as const, text: '' };
   const prefix = MARK + nonce;
   const at = stdout.lastIndexOf(prefix);
   if (at < 0) {
@@ -587,24 +598,24 @@ function readMarker(
   try {
     value = JSON.parse(stdout.slice(start, end < 0 ? undefined : end));
   } catch {
-    return null;
+    return unreadable;
   }
-  if (typeof value !== 'object' || value === null) {
-    return null;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return unreadable;
   }
-  const { pass, actual, error } = value as Record<string, unknown>;
+  const fields = Object.keys(value);
+  if (fields.length !== 1) {
+    return unreadable;
+  }
+  const kind = fields[0];
+  const text = (value as Record<string, unknown>)[kind];
   if (
-    typeof pass !== 'boolean' ||
-    !(actual === undefined || actual === null || typeof actual === 'string') ||
-    !(error === undefined || error === null || typeof error === 'string')
+    (kind !== 'actual' && kind !== 'shown' && kind !== 'error') ||
+    typeof text !== 'string'
   ) {
-    return null;
+    return unreadable;
   }
-  return {
-    pass,
-    actual: typeof actual === 'string' ? clipText(actual) : null,
-    error: typeof error === 'string' ? error : null
-  };
+  return { kind, text };
 }
 
 /**

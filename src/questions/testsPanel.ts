@@ -209,29 +209,40 @@ export class TestsPanel extends Panel {
 
   /**
    * Run the hidden tests (interviewers): fetched from the server, run here,
-   * shown here only. Nothing of them is written to the room.
+   * shown here only. Nothing of them is written to the room. They run on a
+   * runner made for this run and closed after it, never on the shared one:
+   * code run earlier in this browser (the candidate's, through the room) may
+   * have left hooks in the shared interpreter that would see their input.
    */
   async runHiddenTests(): Promise<void> {
     const source = this._hiddenTests;
     const question = readQuestion(this._question);
-    const runner = this._runner;
     if (
       !source ||
       !question ||
-      !runner ||
+      !this._runner ||
       this._refusal(null) !== null ||
       this._loadingHidden
     ) {
       return;
     }
-    const release = this._gate.acquire('tests');
-    if (!release) {
+    const language = this._language;
+    const runner = this._runners?.freshRunnerFor(language) ?? null;
+    if (!runner) {
       return;
     }
-    const language = this._language;
+    const release = this._gate.acquire('tests');
+    if (!release) {
+      runner.dispose();
+      return;
+    }
     const abort = new AbortController();
     this._abort = abort;
     this._loadingHidden = true;
+    this._hiddenRunner = runner;
+    runner.stateChanged.connect(this._updateState, this);
+    // The runtime starts while the tests download.
+    runner.warm();
     this._showError(null);
     this._updateState();
     try {
@@ -272,6 +283,9 @@ export class TestsPanel extends Panel {
     } finally {
       this._loadingHidden = false;
       this._abort = null;
+      this._hiddenRunner = null;
+      runner.stateChanged.disconnect(this._updateState, this);
+      runner.dispose();
       release();
       this._updateState();
     }
@@ -363,10 +377,13 @@ export class TestsPanel extends Panel {
           'Run the hidden tests here; only interviewers see the results'
         );
     }
+    const hiddenRunner = this._hiddenRunner;
     this._state.textContent = testing
       ? this._loadingHidden
         ? this._trans.__('Loading the hidden tests…')
-        : this._trans.__('Running the tests…')
+        : hiddenRunner?.state === 'loading' || hiddenRunner?.state === 'idle'
+          ? this._trans.__('Starting a fresh runtime for the hidden tests…')
+          : this._trans.__('Running the tests…')
       : question && refusal && question.tests.length > 0
         ? refusal
         : '';
@@ -604,6 +621,7 @@ export class TestsPanel extends Panel {
   private _switching = false;
   private _abort: AbortController | null = null;
   private _loadingHidden = false;
+  private _hiddenRunner: ICodeRunner | null = null;
   private _hiddenRun: (IShownRun & { questionId: string }) | null = null;
   private _cancelRender: (() => void) | null = null;
   private _state: HTMLSpanElement;

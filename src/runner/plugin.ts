@@ -42,10 +42,8 @@ export const runnersPlugin: JupyterFrontEndPlugin<ICodeRunners> = {
       jupyterServerUrl(own) ?? own,
       'devinterview/candidate/extensions/devinterview-jupyter/static/'
     );
-    let python: MessageRuntime | null = null;
-    let javascript: MessageRuntime | null = null;
-    const pythonRuntime = () =>
-      (python ??= new MessageRuntime({
+    const newPython = () =>
+      new MessageRuntime({
         mode: 'python',
         factory: pythonTransport({
           staticBase,
@@ -54,20 +52,35 @@ export const runnersPlugin: JupyterFrontEndPlugin<ICodeRunners> = {
             : `${staticBase}pyodide/`,
           loadPackages: Boolean(pyodideUrl)
         })
-      }));
+      });
+    const newJavaScript = () =>
+      new MessageRuntime({ mode: 'javascript', factory: jsSandboxTransport });
+    let python: MessageRuntime | null = null;
+    let javascript: MessageRuntime | null = null;
     let sql: ICodeRunner | null = null;
     return {
       runnerFor: (language: Language): ICodeRunner | null => {
         switch (language) {
           case 'python':
-            return pythonRuntime();
+            return (python ??= newPython());
           case 'sql':
-            return (sql ??= new ModeView(pythonRuntime(), 'sql'));
+            return (sql ??= new ModeView((python ??= newPython()), 'sql'));
           case 'javascript':
-            return (javascript ??= new MessageRuntime({
-              mode: 'javascript',
-              factory: jsSandboxTransport
-            }));
+            return (javascript ??= newJavaScript());
+          default:
+            return null;
+        }
+      },
+      // A new frame and worker each time; Python starts from the browser's
+      // snapshot of a fresh interpreter, so this costs about a second.
+      freshRunnerFor: (language: Language): ICodeRunner | null => {
+        switch (language) {
+          case 'python':
+            return newPython();
+          case 'sql':
+            return new ModeView(newPython(), 'sql', { owns: true });
+          case 'javascript':
+            return newJavaScript();
           default:
             return null;
         }

@@ -8,7 +8,8 @@ import { deleteSnapshot, loadSnapshot, saveSnapshot } from './snapshotStore';
  * The frame has an opaque origin, so the worker script and Pyodide's files
  * are fetched with CORS: they come from `staticBase`, our extension's files as
  * the server's candidate-site handler serves them (public, with
- * `Access-Control-Allow-Origin: *`).
+ * `Access-Control-Allow-Origin: *`). Those two folders are all the frame's
+ * policy lets the worker load or fetch (see `sandboxPolicy`).
  */
 export function pythonTransport(options: {
   staticBase: string;
@@ -25,6 +26,9 @@ export function pythonTransport(options: {
     workerSource: pythonBootstrap(workerUrl),
     module: false,
     workerPerRun: false,
+    // Our worker module is under staticBase; Pyodide's files under indexURL
+    // (the same folder's pyodide/, or the configured distribution).
+    sources: [options.staticBase, options.indexURL],
     init: async () => {
       const stored = await loadSnapshot(key);
       return {

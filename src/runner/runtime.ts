@@ -275,10 +275,17 @@ export namespace MessageRuntime {
  * same state, same worker, other mode.
  */
 export class ModeView implements ICodeRunner {
+  /**
+   * `owns`: whether disposing the view disposes the runtime (a runtime made
+   * for this view alone); by default the runtime belongs to someone else.
+   */
   constructor(
     readonly runtime: MessageRuntime,
-    readonly mode: RunMode
-  ) {}
+    readonly mode: RunMode,
+    options: { owns?: boolean } = {}
+  ) {
+    this._owns = options.owns ?? false;
+  }
 
   get state(): RunnerState {
     return this.runtime.state;
@@ -309,6 +316,10 @@ export class ModeView implements ICodeRunner {
   }
 
   dispose(): void {
-    // The runtime belongs to its owner.
+    if (this._owns) {
+      this.runtime.dispose();
+    }
   }
+
+  private _owns: boolean;
 }

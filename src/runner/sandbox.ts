@@ -1,5 +1,6 @@
 import type { IRuntimeTransport, TransportFactory } from './runtime';
 import type { ISetupEvent, RuntimeEvent } from './protocol';
+import { randomNonce } from './nonce';
 
 /**
  * What a sandbox runs.
@@ -26,6 +27,12 @@ export interface ISandboxOptions {
    * that, a program runs in the worker and nothing it sends is trusted).
    */
   onSetup?: (event: ISetupEvent) => void;
+  /**
+   * Where the runtime loads its files from (absolute URLs of folders, ending
+   * with "/"): the only places the frame's Content-Security-Policy lets it
+   * load scripts from and send requests to. None: no requests at all.
+   */
+  sources?: readonly string[];
 }
 
 /**
@@ -33,8 +40,10 @@ export interface ISandboxOptions {
  * no `allow-same-origin`): the frame and its worker have an opaque origin, so a
  * program cannot reach the page, its storage or cookies, nor call the server
  * with the page's credentials (requests from it carry no cookies and Jupyter's
- * API answers no CORS). The worker keeps a runaway loop off the page's thread;
- * removing the frame kills it.
+ * API answers no CORS). The frame's Content-Security-Policy (see
+ * `sandboxPolicy`) goes further: a program cannot send a request at all, except
+ * to the folders the runtime loads its own files from. The worker keeps a
+ * runaway loop off the page's thread; removing the frame kills it.
  */
 export function sandboxTransport(options: ISandboxOptions): TransportFactory {
   return onEvent => {
@@ -117,15 +126,96 @@ function isMessage(data: unknown): data is { type: string } {
 }
 
 /**
- * The frame's HTML: it starts the worker and relays messages both ways.
+ * The frame's HTML: its policy first (a `<meta>` policy covers only what
+ * comes after it), then the script that starts the worker and relays
+ * messages both ways.
  */
 export function sandboxDocument(options: ISandboxOptions): string {
+  const nonce = randomNonce();
   const script = `(${sandboxFrameMain.toString()})(${JSON.stringify(
     options.workerSource
   )}, ${options.module}, ${options.workerPerRun});`;
   return (
     '<!doctype html><meta charset="utf-8">' +
-    `<script>${script.replace(/<\/script/gi, '<\\/script')}</script>`
+    `<meta http-equiv="Content-Security-Policy" content="${sandboxPolicy(
+      options.sources ?? [],
+      nonce
+    )}">` +
+    `<script nonce="${nonce}">${script.replace(/<\/script/gi, '<\\/script')}</script>`
+  );
+}
+
+/**
+ * The Content-Security-Policy of the sandbox frame. Workers the frame starts
+ * from blob: URLs inherit it, so it binds the program too. Code under test
+ * may hold what it must not send anywhere (the hidden tests' input, in an
+ * interviewer's browser), so it allows no request but those the runtime needs:
+ * - `default-src 'none'`: nothing else (images, fonts, frames, media, …);
+ * - `script-src`: the frame's own script (by `nonce`); `'unsafe-eval'` (the
+ *   JavaScript runner evaluates the program, Pyodide compiles code at run
+ *   time); `'wasm-unsafe-eval'` (Pyodide is WebAssembly: browsers that do not
+ *   count it under `'unsafe-eval'`); `blob:` (the worker's script, for
+ *   browsers without `worker-src`); `sources` (our Python worker module,
+ *   `pyodide.mjs` and `pyodide.asm.mjs`, imported);
+ * - `worker-src blob:`: the worker, made from a blob in the frame;
+ * - `connect-src`: `sources` only (Pyodide fetches its WebAssembly, its
+ *   standard library and packages from there), else `'none'`;
+ * - `base-uri`, `form-action 'none'`: they do not fall back to `default-src`.
+ * Sources are full URLs: the frame's origin is opaque, so `'self'` would not
+ * name the server. A folder URL (ending with "/") allows only what is under it
+ * (browsers check only the origin after a redirect, and refuse a redirect to
+ * another origin: a `pyodide_url` must serve its files without one).
+ */
+export function sandboxPolicy(
+  sources: readonly string[],
+  nonce: string
+): string {
+  const allowed = sources
+    .map(sourceExpression)
+    .filter((source): source is string => source !== null);
+  const unique = Array.from(new Set(allowed));
+  const list = (values: string[]) =>
+    values.length > 0 ? values.join(' ') : "'none'";
+  return [
+    "default-src 'none'",
+    `script-src ${list([
+      `'nonce-${nonce}'`,
+      "'unsafe-eval'",
+      "'wasm-unsafe-eval'",
+      'blob:',
+      ...unique
+    ])}`,
+    'worker-src blob:',
+    `connect-src ${list(unique)}`,
+    "base-uri 'none'",
+    "form-action 'none'"
+  ].join('; ');
+}
+
+/**
+ * A source of the policy for an http(s) URL (resolved against the page),
+ * without its query and fragment; null for anything else. Characters that
+ * would end the source or the directive, or the `content` attribute, are
+ * percent-encoded, as a URL may have them.
+ */
+function sourceExpression(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url, globalThis.location?.href);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    return null;
+  }
+  if (parsed.username || parsed.password) {
+    return null;
+  }
+  parsed.search = '';
+  parsed.hash = '';
+  return parsed.href.replace(
+    /[;,'"<>&\s*]/g,
+    char => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
   );
 }
 

@@ -141,3 +141,21 @@ export async function interviewerWithSession(
   const panelA = await openInterview(lab, session.id);
   return { lab, session, invite, panelA };
 }
+
+/**
+ * Put code into the shared editor through the interviewer's room (it reaches
+ * the candidate like any edit).
+ */
+export async function setCode(lab: Page, sessionId: string, code: string) {
+  await lab.evaluate(
+    ([id, source]) => {
+      const app = (window as any).jupyterapp;
+      for (const widget of app.shell.widgets('main')) {
+        if (widget.id === `devinterview-interview-${id}`) {
+          widget.content.room.sharedModel.setSource(source);
+        }
+      }
+    },
+    [sessionId, code]
+  );
+}

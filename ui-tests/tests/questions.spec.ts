@@ -4,7 +4,8 @@
  * prompt and the starter code, solves it and runs the visible tests ("k/n
  * passed", live on both sides); the interviewer reveals part 2 (the candidate
  * sees it) and runs the hidden tests, which the candidate never sees — neither
- * on the page nor in any frame its websockets receive.
+ * on the page nor in any frame its websockets receive — on a fresh runtime,
+ * which a hook planted by code run earlier does not reach.
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
@@ -16,7 +17,8 @@ import {
   candidatePage,
   createInvite,
   interviewerLab,
-  openInterview
+  openInterview,
+  setCode
 } from './helpers';
 
 const TWO_SUM = 'shipped~python~two-sum';
@@ -176,6 +178,52 @@ test('a session from a shipped question: prompt, starter, tests, parts, hidden t
     }
     // The summary the candidate sees is still the visible tests'.
     await expect(summaryC).toHaveText(allPassed);
+
+    // Code the interviewer ran earlier may leave hooks in the shared Python
+    // interpreter (here: json.dumps, which the harness uses, forging every
+    // value). Visible tests, on that interpreter, meet the hook; hidden ones
+    // run on a fresh runtime and do not.
+    const hiddenSummary = panelA.locator('.jp-DevInterview-hiddenTestSummary');
+    const hiddenBefore = await hiddenSummary.textContent();
+    await setCode(
+      lab,
+      session.id,
+      [
+        'import json',
+        '_real = json.dumps',
+        'def _forged(value, **options):',
+        '    if options.get("ensure_ascii") is False:',
+        '        value = "PLANTED"',
+        '    return _real(value, **options)',
+        'json.dumps = _forged',
+        ''
+      ].join('\n')
+    );
+    await expect(panelA.locator('.cm-content')).toContainText('_forged');
+    const runArea = panelA.locator('.jp-DevInterview-runArea');
+    await runArea.locator('.jp-DevInterview-runButton').click();
+    await expect(
+      runArea.locator('.jp-DevInterview-run').last()
+    ).toHaveAttribute('data-status', 'ok', { timeout: 60000 });
+    await setCode(lab, session.id, SOLUTION);
+    await expect(panelA.locator('.cm-content')).toContainText('seen = {}');
+    const summaryA = panelA.locator('.jp-DevInterview-testSummary');
+    await panelA.locator('.jp-DevInterview-runTests').click();
+    await expect(summaryA).toHaveText(new RegExp(`^0/${visibleCount} passed`), {
+      timeout: 120000
+    });
+    await expect(panelA.locator('.jp-DevInterview-testResults')).toContainText(
+      'PLANTED'
+    );
+    await panelA.locator('.jp-DevInterview-runHiddenTests').click();
+    await expect(hiddenSummary).toHaveAttribute('data-status', 'running');
+    await expect(hiddenSummary).toHaveAttribute('data-status', 'done', {
+      timeout: 120000
+    });
+    await expect(hiddenSummary).toHaveText(hiddenBefore!);
+    await expect(
+      panelA.locator('.jp-DevInterview-hiddenTests')
+    ).not.toContainText('PLANTED');
   } finally {
     await candidate.context().close();
     await lab.context().close();

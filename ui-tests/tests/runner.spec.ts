@@ -2,7 +2,8 @@
  * Running code in the browser: the candidate runs Python (print, input(), an
  * exception, a runaway loop cut by the time limit), JavaScript in its sandbox
  * and SQL; the interviewer sees every run live; Java says it cannot run; no
- * request leaves the server (Pyodide is served with our extension).
+ * request leaves the server (Pyodide is served with our extension), and the
+ * sandbox's Content-Security-Policy refuses a program's own requests.
  *
  * The server of these tests sets `run_time_limit_seconds = 4`.
  */
@@ -13,7 +14,8 @@ import {
   SERVER,
   candidateConnected,
   candidatePage,
-  interviewerWithSession
+  interviewerWithSession,
+  setCode
 } from './helpers';
 
 function runArea(panel: Locator): Locator {
@@ -22,24 +24,6 @@ function runArea(panel: Locator): Locator {
 
 function lastRun(panel: Locator): Locator {
   return runArea(panel).locator('.jp-DevInterview-run').last();
-}
-
-/**
- * Put code into the shared editor through the interviewer's room (it reaches
- * the candidate like any edit).
- */
-async function setCode(lab: Page, sessionId: string, code: string) {
-  await lab.evaluate(
-    ([id, source]) => {
-      const app = (window as any).jupyterapp;
-      for (const widget of app.shell.widgets('main')) {
-        if (widget.id === `devinterview-interview-${id}`) {
-          widget.content.room.sharedModel.setSource(source);
-        }
-      }
-    },
-    [sessionId, code]
-  );
 }
 
 async function getCode(lab: Page, sessionId: string): Promise<string> {
@@ -136,27 +120,36 @@ test('the candidate runs Python, JavaScript and SQL; everyone sees the output', 
   await expect(run).toContainText('4 s time limit');
   expect(await candidate.evaluate(() => 1 + 1)).toBe(2);
   // Python runs in an opaque-origin sandbox: it cannot call the server with
-  // the page's credentials.
+  // the page's credentials. Beyond that, the frame's Content-Security-Policy
+  // refuses every request but those into the runtime's own folder: even a
+  // public file the server serves with CORS (package.json, beside that
+  // folder) cannot be fetched, so nothing can be sent out either. (It comes
+  // back from a snapshot here, after the time-out.)
+  const extension = `${SERVER}/devinterview/candidate/extensions/devinterview-jupyter`;
   await setCode(
     lab,
     session.id,
     [
       'import js',
       'print(sum(range(10)), js.self.origin)',
-      'request = js.XMLHttpRequest.new()',
-      'try:',
-      `    request.open("GET", "${SERVER}/api/contents", False)`,
-      '    request.send()',
-      '    print("request allowed", request.status)',
-      'except Exception:',
-      '    print("request refused")',
+      'def get(url):',
+      '    request = js.XMLHttpRequest.new()',
+      '    try:',
+      '        request.open("GET", url, False)',
+      '        request.send()',
+      '        return "allowed %d" % request.status',
+      '    except Exception:',
+      '        return "refused"',
+      `print("api", get("${SERVER}/api/contents"))`,
+      `print("public", get("${extension}/package.json"))`,
+      `print("runtime", get("${extension}/static/pyodide/pyodide-lock.json"))`,
       ''
     ].join('\n')
   );
   await expect(panelC.locator('.cm-content')).toContainText('sum(range');
   run = await runAndWait(panelC, 4, 'ok');
   await expect(run.locator('.jp-mod-stdout')).toHaveText(
-    '45 null\nrequest refused\n'
+    '45 null\napi refused\npublic refused\nruntime allowed 200\n'
   );
 
   // JavaScript, in its sandbox, with Shift+Enter from the editor.
@@ -171,6 +164,13 @@ test('the candidate runs Python, JavaScript and SQL; everyone sees the output', 
     'console.log(typeof document, typeof localStorage);',
     `try { await fetch('${SERVER}/api/contents'); console.log('fetch allowed'); }`,
     "catch (e) { console.log('fetch refused'); }",
+    // No request leaves at all: not for a public file served with CORS, not
+    // a blind one whose answer nobody reads (without the frame's policy,
+    // both would go out).
+    `try { await fetch('${extension}/package.json'); console.log('public allowed'); }`,
+    "catch (e) { console.log('public refused'); }",
+    `try { await fetch('${SERVER}/lab?leak=1', { mode: 'no-cors' }); console.log('blind allowed'); }`,
+    "catch (e) { console.log('blind refused'); }",
     ''
   ].join('\n');
   await setCode(lab, session.id, jsCode);
@@ -187,6 +187,8 @@ test('the candidate runs Python, JavaScript and SQL; everyone sees the output', 
   await expect(stdout).toContainText('read 42');
   await expect(stdout).toContainText('undefined undefined');
   await expect(stdout).toContainText('fetch refused');
+  await expect(stdout).toContainText('public refused');
+  await expect(stdout).toContainText('blind refused');
   await expect(run.locator('.jp-mod-stderr')).toContainText('to stderr');
   // Shift+Enter ran the code instead of adding a line to it.
   expect(await getCode(lab, session.id)).toBe(jsCode);
