@@ -28,6 +28,7 @@ from .db.url import DatabaseURLError, normalize_database_url, redact_url
 from .logs import drop_unwritten_levels
 from .questions import chosen
 from .questions.library import QuestionLibrary, folders_of
+from .retention import apply_retention
 from .rooms.budget import ConnectionCounter, RoomLimits, SendBudget
 from .rooms.bus import Bus, PostgresBus
 from .rooms.manager import RoomManager
@@ -315,6 +316,21 @@ class DevInterviewApp(ExtensionApp):
         JavaScript and SQL) beside those of `question_folders`.""",
     ).tag(config=True)
 
+    retention_days = Int(
+        0,
+        min=0,
+        help="""Keep the history of an interview (every edit of the code and the whiteboard,
+        the runs and test results) this many days after it ended (or, never ended, was
+        created); 0 keeps it forever. The session itself, its question and its scorecards
+        stay. Applied by `jupyter devinterview retention apply` and, with
+        `retention_at_startup`, when the server starts (docs/retention.md).""",
+    ).tag(config=True)
+
+    retention_at_startup = Bool(
+        False,
+        help="""Apply `retention_days` when the server starts (before any room opens).""",
+    ).tag(config=True)
+
     database: Database
     rooms: RoomManager
     questions: QuestionLibrary
@@ -485,6 +501,16 @@ class DevInterviewApp(ExtensionApp):
         # An outage is already logged in one line; requests retry.
         with contextlib.suppress(DatabaseUnavailable):
             await self.database.ensure_ready()
+            if self.retention_at_startup and self.retention_days:
+                async with self.database.session() as db:
+                    done = await apply_retention(db, self.retention_days)
+                self.log.info(
+                    "DevInterview retention: deleted the history of %d session(s) older "
+                    "than %d days (%d rows)",
+                    len(done.sessions),
+                    self.retention_days,
+                    done.history_rows,
+                )
         # Listen to the other servers of a team from the start (no-op on SQLite).
         self.rooms.start()
 

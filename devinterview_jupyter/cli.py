@@ -1,5 +1,6 @@
-"""`jupyter devinterview db upgrade|current` (the schema by hand) and
-`jupyter devinterview candidate-site build` (the candidate page for any static host)."""
+"""`jupyter devinterview db upgrade|current` (the schema by hand),
+`jupyter devinterview candidate-site build` (the candidate page for any static host) and
+`jupyter devinterview retention apply` (delete the history of old interviews)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from jupyter_core.application import JupyterApp
-from sqlalchemy.ext.asyncio import AsyncEngine
-from traitlets import Unicode
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from traitlets import Bool, Int, Unicode
 
 from . import __version__
 from .app import DevInterviewApp, ensure_sqlite_dir
@@ -19,6 +20,7 @@ from .candidate.site import DEFAULT_LABEXTENSION, SiteBuildError, build_site, si
 from .db import migrate
 from .db.engine import create_engine
 from .db.url import redact_url
+from .retention import RetentionResult, apply_retention
 
 T = TypeVar("T")
 
@@ -90,6 +92,52 @@ class _CommandGroup(JupyterApp):
             self.exit(1)
         else:
             self.subapp.start()
+
+
+class RetentionApplyApp(_DbCommand):
+    name = "jupyter-devinterview-retention-apply"
+    description = """Delete the history of interviews that ended (or, never ended, were
+    created) more than `--days` days ago (default: DevInterviewApp.retention_days)."""
+
+    days = Int(0, help="Days of history to keep (0: DevInterviewApp.retention_days).").tag(
+        config=True
+    )
+    dry_run = Bool(False, help="Only say what would be deleted.").tag(config=True)
+    aliases = {**_DbCommand.aliases, "days": "RetentionApplyApp.days"}
+    flags = {
+        "dry-run": ({"RetentionApplyApp": {"dry_run": True}}, "Only say what would be deleted.")
+    }
+
+    def start(self) -> None:
+        days = self.days or DevInterviewApp(config=self.config, log=self.log).retention_days
+        if days < 1:
+            self.log.critical(
+                "no retention period: give --days N or set DevInterviewApp.retention_days"
+            )
+            self.exit(2)
+        url = self._database_url()
+
+        async def apply(engine: AsyncEngine) -> RetentionResult:
+            await migrate.upgrade(engine)
+            async with AsyncSession(engine) as db, db.begin():
+                return await apply_retention(db, days, dry_run=self.dry_run)
+
+        result: RetentionResult = self._run(self._with_engine(url, apply))
+        verb = "would delete" if self.dry_run else "deleted"
+        print(
+            f"{redact_url(url)}: {verb} the history of {len(result.sessions)} session(s) "
+            f"older than {days} days ({result.history_rows} rows)"
+        )
+        for session_id in result.sessions:
+            print(f"  {session_id}")
+
+
+class RetentionApp(_CommandGroup):
+    name = "jupyter-devinterview-retention"
+    description = "Apply the retention period (delete the history of old interviews)."
+    subcommands = {
+        "apply": (RetentionApplyApp, RetentionApplyApp.description),
+    }
 
 
 class DbApp(_CommandGroup):
@@ -164,6 +212,7 @@ class DevInterviewCLI(_CommandGroup):
     subcommands = {
         "db": (DbApp, DbApp.description),
         "candidate-site": (CandidateSiteApp, CandidateSiteApp.description),
+        "retention": (RetentionApp, RetentionApp.description),
     }
 
 

@@ -88,16 +88,18 @@ test('a session from a shipped question: prompt, starter, tests, parts, hidden t
   );
   await expect(option).toBeVisible({ timeout: 30000 });
   await option.click();
+  // The dialog closes before its request is answered: wait for the answer.
+  const created = lab.waitForResponse(
+    response =>
+      response.url().endsWith('/devinterview/api/sessions') &&
+      response.request().method() === 'POST'
+  );
   await dialog.getByRole('button', { name: 'Create' }).click();
   await expect(dialog).toHaveCount(0);
-
-  const list = await lab.request.get(`${API}/sessions?limit=200`, {
-    headers: AUTH
-  });
-  const session = (await list.json()).items.find(
-    (s: { title: string }) => s.title === title
-  );
-  expect(session).toBeTruthy();
+  const answer = await created;
+  expect(answer.status()).toBe(201);
+  const session = await answer.json();
+  expect(session.title).toBe(title);
   expect(session.planned_minutes).toBe(question.duration_minutes);
   const invite = await createInvite(lab.request, session.id);
   const panelA = await openInterview(lab, session.id);
