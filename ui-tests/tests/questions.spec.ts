@@ -91,7 +91,8 @@ test('a session from a shipped question: prompt, starter, tests, parts, hidden t
   // The dialog closes before its request is answered: wait for the answer.
   const created = lab.waitForResponse(
     response =>
-      response.url().endsWith('/devinterview/api/sessions') &&
+      // JupyterLab adds a cache-busting query to every request.
+      new URL(response.url()).pathname.endsWith('/devinterview/api/sessions') &&
       response.request().method() === 'POST'
   );
   await dialog.getByRole('button', { name: 'Create' }).click();
