@@ -33,6 +33,7 @@ from .rooms.budget import ConnectionCounter, RoomLimits, SendBudget
 from .rooms.bus import Bus, PostgresBus
 from .rooms.manager import RoomManager
 from .rooms.store import UpdateWriter
+from .scorecards import DEFAULT_CRITERIA, parse_criteria
 
 
 class DevInterviewApp(ExtensionApp):
@@ -331,6 +332,15 @@ class DevInterviewApp(ExtensionApp):
         help="""Apply `retention_days` when the server starts (before any room opens).""",
     ).tag(config=True)
 
+    scorecard_criteria = List(
+        Unicode(),
+        default_value=list(DEFAULT_CRITERIA),
+        help="""Criteria of a scorecard when the session's question has no rubric (or the
+        session has no question), as "Name: description" strings, e.g. "Code: correct,
+        clear, idiomatic". Each is rated 1-4. A scorecard keeps the criteria it was created
+        with: changing this setting changes only scorecards created afterwards.""",
+    ).tag(config=True)
+
     database: Database
     rooms: RoomManager
     questions: QuestionLibrary
@@ -379,6 +389,15 @@ class DevInterviewApp(ExtensionApp):
         value = int(proposal["value"])
         if not 1 <= value <= 43200:
             raise ValueError("invite_expiry_minutes must be between 1 and 43200")
+        return value
+
+    @validate("scorecard_criteria")
+    def _validate_scorecard_criteria(self, proposal: dict[str, Any]) -> list[str]:
+        value: list[str] = proposal["value"]
+        try:
+            parse_criteria(value)
+        except ValueError as e:
+            raise ValueError(f"DevInterviewApp.scorecard_criteria: {e}") from e
         return value
 
     def origin_allowed(self, origin: str) -> bool:

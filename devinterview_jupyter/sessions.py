@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from . import team
 from .auth import hash_token, new_token, resolve_invite
 from .db.engine import Database
-from .db.models import InterviewSession, Invite, RoomUpdate, SessionQuestion, utcnow
+from .db.models import InterviewSession, Invite, RoomUpdate, Scorecard, SessionQuestion, utcnow
 from .errors import conflict, not_found
 
 
@@ -194,6 +194,7 @@ async def delete_session(db: AsyncSession, session_id: uuid.UUID) -> None:
     await db.execute(delete(RoomUpdate).where(RoomUpdate.session_id == session_id))
     await db.execute(delete(Invite).where(Invite.session_id == session_id))
     await db.execute(delete(SessionQuestion).where(SessionQuestion.session_id == session_id))
+    await db.execute(delete(Scorecard).where(Scorecard.session_id == session_id))
     await db.execute(delete(InterviewSession).where(InterviewSession.id == session_id))
 
 

@@ -18,6 +18,10 @@ import type {
   IMe,
   IQuestion,
   IQuestionList,
+  IScorecard,
+  IScorecardList,
+  IScorecardUpdate,
+  IScorecardSummaryList,
   IServerTime,
   ISession,
   ISessionCreate,
@@ -152,6 +156,36 @@ export interface IDevInterviewClient {
    * all are).
    */
   revealNextPart(sessionId: string): Promise<ISessionQuestion>;
+
+  /**
+   * The scorecards of a session the caller may see (interviewers only): their
+   * own, and the others' submitted ones only once their own is submitted;
+   * `hidden` counts the submitted ones they cannot see yet.
+   */
+  listScorecards(sessionId: string): Promise<IScorecardList>;
+
+  /**
+   * Create or update the caller's draft scorecard (409 `submitted` once it is
+   * submitted, 400 for a rating of a criterion the scorecard does not have).
+   */
+  saveMyScorecard(
+    sessionId: string,
+    body: IScorecardUpdate
+  ): Promise<IScorecard>;
+
+  /**
+   * Submit the caller's scorecard, which locks it (422 `incomplete` while a
+   * rating or the recommendation is missing, 404 `no_scorecard` without one).
+   */
+  submitMyScorecard(sessionId: string): Promise<IScorecard>;
+
+  /**
+   * How many scorecards each session has, and their recommendations once the
+   * caller submitted their own. Unknown or invisible sessions are left out.
+   */
+  scorecardSummary(
+    sessionIds: readonly string[]
+  ): Promise<IScorecardSummaryList>;
 
   /**
    * Exchange an invite token for the candidate's access to its session.

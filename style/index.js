@@ -1,2 +1,3 @@
 import './base.css';
 import './questions.css';
+import './scorecards.css';

@@ -11,6 +11,12 @@ from .clock import TimeHandler, TimerHandler
 from .invites import InviteHandler, InvitesHandler
 from .meta import NotFoundHandler, OpenAPIHandler
 from .questions import QuestionHandler, QuestionsHandler, RevealHandler, SessionQuestionHandler
+from .scorecards import (
+    MyScorecardHandler,
+    ScorecardsHandler,
+    ScorecardSummaryHandler,
+    SubmitScorecardHandler,
+)
 from .sessions import SessionHandler, SessionsHandler, StartHandler, TerminateHandler
 from .team import CoInterviewerHandler, CoInterviewersHandler
 
@@ -33,6 +39,10 @@ def api_handlers() -> list[tuple[str, Any]]:
         (rf"/{p}/sessions/{_ID}/co-interviewers/{_ID}/?", CoInterviewerHandler),
         (rf"/{p}/sessions/{_ID}/question/?", SessionQuestionHandler),
         (rf"/{p}/sessions/{_ID}/question/reveal/?", RevealHandler),
+        (rf"/{p}/sessions/{_ID}/scorecards/?", ScorecardsHandler),
+        (rf"/{p}/sessions/{_ID}/scorecards/mine/?", MyScorecardHandler),
+        (rf"/{p}/sessions/{_ID}/scorecards/mine/submit/?", SubmitScorecardHandler),
+        (rf"/{p}/scorecards/summary/?", ScorecardSummaryHandler),
         (rf"/{p}/questions/?", QuestionsHandler),
         (rf"/{p}/questions/{_ID}/?", QuestionHandler),
         (rf"/{p}/join/?", JoinHandler),

@@ -1,5 +1,5 @@
-"""ORM models: interview sessions, invites, the Yjs update log of each room, co-interviewers
-and the questions chosen for sessions."""
+"""ORM models: interview sessions, invites, the Yjs update log of each room, co-interviewers,
+the questions chosen for sessions and the interviewers' scorecards."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.engine import Dialect
@@ -170,3 +171,31 @@ class SessionQuestion(Base):
     language: Mapped[str] = mapped_column(String(32))
     revealed: Mapped[int] = mapped_column(Integer, default=0)
     chosen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Scorecard(Base):
+    """One interviewer's evaluation of a session (rules in ``scorecards.py``)."""
+
+    __tablename__ = TABLE_PREFIX + "scorecards"
+    __table_args__ = (
+        # Also the index by session: every read is of one session's scorecards.
+        UniqueConstraint(
+            "session_id", "interviewer", name="uq_devinterview_scorecards_session_interviewer"
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey(
+            InterviewSession.id, ondelete="CASCADE", name="fk_devinterview_scorecards_session"
+        )
+    )
+    interviewer: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    # JSON text: [{name, description, rating, comment}], the criteria fixed at creation.
+    criteria: Mapped[str] = mapped_column(Text)
+    recommendation: Mapped[str | None] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

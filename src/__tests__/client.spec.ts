@@ -250,6 +250,132 @@ describe('DevInterviewClient with a fake server', () => {
     });
   });
 
+  describe('scorecards (fake server)', () => {
+    const SCORECARD = {
+      id: 'c1',
+      session_id: 's1',
+      interviewer: 'alice',
+      status: 'draft',
+      criteria: [
+        { name: 'Code', description: 'correct', rating: 3, comment: 'ok' }
+      ],
+      recommendation: null,
+      summary: '',
+      created_at: '2026-11-29T10:00:00Z',
+      updated_at: '2026-11-29T10:00:00Z',
+      submitted_at: null
+    };
+
+    it('listScorecards gets the session scorecards', async () => {
+      const list = { items: [SCORECARD], hidden: 1, criteria: [] };
+      server.respond = () => ({ status: 200, json: list });
+      await expect(client.listScorecards('s1')).resolves.toEqual(list);
+      expect(server.last.method).toBe('GET');
+      expect(parse(server.last.url).path).toBe(`${API}/sessions/s1/scorecards`);
+      expect(server.last.body).toBe('');
+    });
+
+    it('saveMyScorecard puts the draft as JSON (no sessionsChanged)', async () => {
+      const changed: (string | null)[] = [];
+      client.sessionsChanged.connect((_, id) => changed.push(id));
+      server.respond = () => ({ status: 201, json: SCORECARD });
+      const body = {
+        ratings: [{ name: 'Code', rating: 3, comment: 'ok' }],
+        recommendation: 'yes' as const,
+        summary: 'Solid.'
+      };
+      await expect(client.saveMyScorecard('s1', body)).resolves.toEqual(
+        SCORECARD
+      );
+      expect(server.last.method).toBe('PUT');
+      expect(parse(server.last.url).path).toBe(
+        `${API}/sessions/s1/scorecards/mine`
+      );
+      expect(server.last.headers.get('Content-Type')).toBe('application/json');
+      expect(JSON.parse(server.last.body)).toEqual(body);
+      expect(changed).toEqual([]);
+    });
+
+    it('submitMyScorecard posts to submit and reports the session changed', async () => {
+      const changed: (string | null)[] = [];
+      client.sessionsChanged.connect((_, id) => changed.push(id));
+      server.respond = () => ({
+        status: 200,
+        json: { ...SCORECARD, status: 'submitted' }
+      });
+      const result = await client.submitMyScorecard('s1');
+      expect(result.status).toBe('submitted');
+      expect(server.last.method).toBe('POST');
+      expect(parse(server.last.url).path).toBe(
+        `${API}/sessions/s1/scorecards/mine/submit`
+      );
+      expect(changed).toEqual(['s1']);
+    });
+
+    it('submitMyScorecard rejects with the reason of a 422 and a 409', async () => {
+      server.respond = () => ({
+        status: 422,
+        json: { message: 'Rate Code first.', reason: 'incomplete' }
+      });
+      let error = await failure(client.submitMyScorecard('s1'));
+      expect(error.status).toBe(422);
+      expect(error.reason).toBe('incomplete');
+      expect(error.message).toBe('Rate Code first.');
+      server.respond = () => ({
+        status: 409,
+        json: { message: 'Already submitted.', reason: 'submitted' }
+      });
+      error = await failure(client.saveMyScorecard('s1', { summary: 'x' }));
+      expect(error.status).toBe(409);
+      expect(error.reason).toBe('submitted');
+    });
+
+    it('scorecardSummary repeats session_id once per session', async () => {
+      server.respond = () => ({
+        status: 200,
+        json: {
+          items: [
+            { session_id: 'a', submitted: 1, mine: null, recommendations: null }
+          ]
+        }
+      });
+      const summary = await client.scorecardSummary(['a', 'b c', 'a']);
+      expect(summary.items).toHaveLength(1);
+      expect(server.requests).toHaveLength(1);
+      expect(server.last.method).toBe('GET');
+      const url = new URL(server.last.url);
+      expect(url.origin + url.pathname).toBe(`${API}/scorecards/summary`);
+      expect(url.searchParams.getAll('session_id')).toEqual(['a', 'b c']);
+    });
+
+    it('scorecardSummary asks nothing for no session and splits long lists', async () => {
+      await expect(client.scorecardSummary([])).resolves.toEqual({ items: [] });
+      expect(server.requests).toHaveLength(0);
+
+      server.respond = request => ({
+        status: 200,
+        json: {
+          items: new URL(request.url).searchParams
+            .getAll('session_id')
+            .map(id => ({
+              session_id: id,
+              submitted: 0,
+              mine: 'draft',
+              recommendations: null
+            }))
+        }
+      });
+      const ids = Array.from({ length: 450 }, (_, i) => `s${i}`);
+      const summary = await client.scorecardSummary(ids);
+      expect(
+        server.requests.map(
+          r => new URL(r.url).searchParams.getAll('session_id').length
+        )
+      ).toEqual([200, 200, 50]);
+      expect(summary.items.map(item => item.session_id)).toEqual(ids);
+    });
+  });
+
   describe('error mapping (fake server)', () => {
     it('maps a 404 with a JSON body to status, message and reason', async () => {
       server.respond = () => ({

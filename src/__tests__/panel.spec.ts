@@ -121,7 +121,13 @@ describe('SessionsPanel with a fake server', () => {
       .querySelector<HTMLButtonElement>('.jp-DevInterview-refreshButton')!
       .click();
     await panel.refresh();
-    expect(server.requests.length).toBe(before + 1);
+    // One list request (then the scorecards of the row it found).
+    const after = server.requests
+      .slice(before)
+      .map(r => new URL(r.url).pathname);
+    expect(after.filter(path => path.endsWith('/api/sessions'))).toHaveLength(
+      1
+    );
     expect(rows().map(r => r.dataset.sessionId)).toEqual(['x']);
   });
 

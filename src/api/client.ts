@@ -16,6 +16,10 @@ import type {
   IMe,
   IQuestion,
   IQuestionList,
+  IScorecard,
+  IScorecardList,
+  IScorecardUpdate,
+  IScorecardSummaryList,
   IServerTime,
   ISession,
   ISessionCreate,
@@ -33,6 +37,11 @@ import type {
 export const API_PATH = 'devinterview/api';
 
 /**
+ * Most session ids one `GET /scorecards/summary` may carry.
+ */
+export const MAX_SUMMARY_IDS = 200;
+
+/**
  * The HTTP methods the API uses.
  */
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -42,9 +51,13 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  */
 interface IRequestOptions {
   /**
-   * Query parameters; `undefined` values are left out.
+   * Query parameters; `undefined` values are left out, an array repeats its
+   * key once per value.
    */
-  query?: Record<string, string | number | boolean | undefined>;
+  query?: Record<
+    string,
+    string | number | boolean | readonly string[] | undefined
+  >;
   /**
    * A body, sent as JSON.
    */
@@ -223,6 +236,60 @@ export class DevInterviewClient implements IDevInterviewClient {
     ]);
   }
 
+  listScorecards(sessionId: string): Promise<IScorecardList> {
+    return this._request<IScorecardList>('GET', [
+      'sessions',
+      sessionId,
+      'scorecards'
+    ]);
+  }
+
+  saveMyScorecard(
+    sessionId: string,
+    body: IScorecardUpdate
+  ): Promise<IScorecard> {
+    // Not `_change`: a draft is saved every few keystrokes and changes nothing
+    // the dashboard shows but "yours: draft", which its periodic refresh picks up.
+    return this._request<IScorecard>(
+      'PUT',
+      ['sessions', sessionId, 'scorecards', 'mine'],
+      { body }
+    );
+  }
+
+  submitMyScorecard(sessionId: string): Promise<IScorecard> {
+    // The dashboard's scorecard column changes (count, recommendations).
+    return this._change(sessionId, 'POST', [
+      'sessions',
+      sessionId,
+      'scorecards',
+      'mine',
+      'submit'
+    ]);
+  }
+
+  async scorecardSummary(
+    sessionIds: readonly string[]
+  ): Promise<IScorecardSummaryList> {
+    const ids = Array.from(new Set(sessionIds));
+    const chunks: string[][] = [];
+    for (let start = 0; start < ids.length; start += MAX_SUMMARY_IDS) {
+      chunks.push(ids.slice(start, start + MAX_SUMMARY_IDS));
+    }
+    const pages = await Promise.all(
+      chunks.map(chunk =>
+        this._request<IScorecardSummaryList>('GET', ['scorecards', 'summary'], {
+          query: { session_id: chunk }
+        })
+      )
+    );
+    const items: IScorecardSummaryList['items'] = [];
+    for (const page of pages) {
+      items.push(...(page?.items ?? []));
+    }
+    return { items };
+  }
+
   join(token: string): Promise<IJoinResult> {
     return this._request<IJoinResult>('POST', ['join'], { body: { token } });
   }
@@ -257,13 +324,21 @@ export class DevInterviewClient implements IDevInterviewClient {
   ): Promise<T> {
     let url = this.url(...segments);
     if (options.query) {
-      const query: Record<string, string> = {};
+      // Not `URLExt.objectToQueryString`: it cannot repeat a key.
+      const query = new URLSearchParams();
       for (const [key, value] of Object.entries(options.query)) {
-        if (value !== undefined) {
-          query[key] = String(value);
+        if (Array.isArray(value)) {
+          for (const item of value) {
+            query.append(key, item);
+          }
+        } else if (value !== undefined) {
+          query.append(key, String(value));
         }
       }
-      url += URLExt.objectToQueryString(query);
+      const text = query.toString();
+      if (text) {
+        url += `?${text}`;
+      }
     }
     const init: RequestInit = { method };
     if (options.body !== undefined) {

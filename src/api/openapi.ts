@@ -336,6 +336,83 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/sessions/{session_id}/scorecards': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    /** The scorecards of a session the caller may see, and how many are hidden until the caller submits their own. */
+    get: operations['listScorecards'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{session_id}/scorecards/mine': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    get?: never;
+    /** Create or change the caller's draft scorecard. */
+    put: operations['saveMyScorecard'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{session_id}/scorecards/mine/submit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Submit the caller's scorecard: locked from then on; the others' become visible to the caller. */
+    post: operations['submitMyScorecard'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/scorecards/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Sessions' scorecards at a glance (for the dashboard); sessions that do not exist or the caller may not see are left out. */
+    get: operations['scorecardSummary'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -563,6 +640,76 @@ export interface components {
        * @enum {string}
        */
       starter?: 'replace' | 'keep' | 'if_empty';
+    };
+    /**
+     * @description Overall recommendation: strong no, no, yes, strong yes.
+     * @enum {string}
+     */
+    Recommendation: 'strong_no' | 'no' | 'yes' | 'strong_yes';
+    /**
+     * @description A draft changes freely; a submitted scorecard is locked.
+     * @enum {string}
+     */
+    ScorecardStatus: 'draft' | 'submitted';
+    ScorecardCriterion: {
+      name: string;
+      description: string;
+      /** @description 1 (weak) to 4 (strong); null while not rated. */
+      rating: number | null;
+      comment: string;
+    };
+    /** @description One interviewer's evaluation of a session. Its criteria are fixed when it is created: the rubric of the session's question then, else the server's default set. */
+    Scorecard: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      session_id: string;
+      /** @description Jupyter user name of its author. */
+      interviewer: string;
+      status: components['schemas']['ScorecardStatus'];
+      criteria: components['schemas']['ScorecardCriterion'][];
+      recommendation: components['schemas']['Recommendation'] | null;
+      summary: string;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+      /** Format: date-time */
+      submitted_at: string | null;
+    };
+    ScorecardList: {
+      /** @description The caller's own scorecard (if any) first, then, only once the caller's own is submitted, the others' submitted ones. Drafts of others are never shown. */
+      items: components['schemas']['Scorecard'][];
+      /** @description How many others' submitted scorecards the caller cannot see until submitting their own. */
+      hidden: number;
+      /** @description The criteria a scorecard created now gets. */
+      criteria: components['schemas']['RubricCriterion'][];
+    };
+    ScorecardRating: {
+      /** @description A criterion of the scorecard. */
+      name: string;
+      rating?: number | null;
+      comment?: string;
+    };
+    /** @description Changes to the caller's draft; what is left out stays as it is. */
+    ScorecardUpdate: {
+      /** @description Ratings and comments by criterion name, each criterion at most once. */
+      ratings?: components['schemas']['ScorecardRating'][];
+      recommendation?: components['schemas']['Recommendation'] | null;
+      summary?: string;
+    };
+    ScorecardSummary: {
+      /** Format: uuid */
+      session_id: string;
+      /** @description Submitted scorecards of the session. */
+      submitted: number;
+      /** @description The caller's own scorecard's status; null when they have none. */
+      mine: components['schemas']['ScorecardStatus'] | null;
+      /** @description The submitted scorecards' recommendations, in order of submission; null until the caller has submitted their own. */
+      recommendations: components['schemas']['Recommendation'][] | null;
+    };
+    ScorecardSummaryList: {
+      items: components['schemas']['ScorecardSummary'][];
     };
   };
   responses: never;
@@ -2163,6 +2310,309 @@ export interface operations {
       };
       /** @description The session is terminated, or every part is revealed already. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listScorecards: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description What the caller may see. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScorecardList'];
+        };
+      };
+      /** @description Malformed request: the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate's credential never is). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such session (or not one of yours, when sessions are restricted to their owners). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  saveMyScorecard: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ScorecardUpdate'];
+      };
+    };
+    responses: {
+      /** @description Changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Scorecard'];
+        };
+      };
+      /** @description Created (criteria fixed now). */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Scorecard'];
+        };
+      };
+      /** @description Malformed request, or a rating of a criterion the scorecard does not have (`unknown_criterion`) or of one twice (`duplicate_criterion`). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate's credential never is). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such session (or not one of yours, when sessions are restricted to their owners). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The caller's scorecard is submitted and locked (`submitted`). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  submitMyScorecard: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The submitted scorecard. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Scorecard'];
+        };
+      };
+      /** @description Malformed request: the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate's credential never is). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such session (or not one of yours, when sessions are restricted to their owners), or the caller has no scorecard for it (`no_scorecard`). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Submitted already (`submitted`). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A rating or the recommendation is missing (`incomplete`): the message names what. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  scorecardSummary: {
+    parameters: {
+      query?: {
+        /** @description Sessions to summarise (repeat the parameter), at most 200. */
+        session_id?: string[];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One item per session, in the order asked. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScorecardSummaryList'];
+        };
+      };
+      /** @description Malformed request: the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate's credential never is). */
+      403: {
         headers: {
           [name: string]: unknown;
         };

@@ -145,6 +145,53 @@ export type ISessionQuestion = Schemas['SessionQuestion'];
 export type ISessionQuestionSet = Schemas['SessionQuestionSet'];
 
 /**
+ * A criterion of a question's rubric, and of a new scorecard (name and description).
+ */
+export type IRubricCriterion = Schemas['RubricCriterion'];
+
+/**
+ * One criterion of a scorecard with its rating (1–4, null while a draft) and comment.
+ */
+export type IScorecardCriterion = Schemas['ScorecardCriterion'];
+
+/**
+ * The overall recommendation of a scorecard.
+ */
+export type ScorecardRecommendation = Schemas['Recommendation'];
+
+/**
+ * Where a scorecard is: a draft, or submitted (and locked).
+ */
+export type ScorecardStatus = Schemas['ScorecardStatus'];
+
+/**
+ * An interviewer's scorecard of a session.
+ */
+export type IScorecard = Schemas['Scorecard'];
+
+/**
+ * The answer of `GET /sessions/{id}/scorecards`: one's own scorecard, the
+ * others' submitted ones once one's own is submitted, how many are hidden,
+ * and the criteria a new scorecard gets.
+ */
+export type IScorecardList = Schemas['ScorecardList'];
+
+/**
+ * The body of `PUT /sessions/{id}/scorecards/mine`.
+ */
+export type IScorecardUpdate = Schemas['ScorecardUpdate'];
+
+/**
+ * The scorecards of one session at a glance (an item of `GET /scorecards/summary`).
+ */
+export type IScorecardSummary = Schemas['ScorecardSummary'];
+
+/**
+ * The answer of `GET /scorecards/summary`.
+ */
+export type IScorecardSummaryList = Schemas['ScorecardSummaryList'];
+
+/**
  * The JSON body of every error answer.
  */
 export type IErrorBody = Schemas['Error'];

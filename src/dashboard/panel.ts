@@ -12,7 +12,13 @@ import {
 } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
-import type { ISession, ISessionCreate, SessionStatus } from '../api/types';
+import type {
+  IScorecardSummary,
+  ISession,
+  ISessionCreate,
+  SessionStatus
+} from '../api/types';
+import { scorecardSummaryParts } from '../scorecards/format';
 import type { IDevInterviewClient } from '../tokens';
 import {
   formatDuration,
@@ -32,6 +38,7 @@ const COLUMNS = [
   'created',
   'started',
   'duration',
+  'scorecards',
   'actions'
 ] as const;
 
@@ -270,6 +277,7 @@ export class SessionsPanel extends Widget {
       this._sessions = page.items;
       this._total = page.total;
       this._error = null;
+      this._scorecards = await this._loadScorecards(page.items);
     } catch (error) {
       this._error = error instanceof Error ? error.message : String(error);
     } finally {
@@ -279,6 +287,32 @@ export class SessionsPanel extends Widget {
         this._render();
       }
     }
+  }
+
+  /**
+   * The scorecards of the listed sessions at a glance. Never rejects: without
+   * them (an older server, a failed request) the column stays empty.
+   */
+  private async _loadScorecards(
+    sessions: readonly ISession[]
+  ): Promise<Map<string, IScorecardSummary>> {
+    const found = new Map<string, IScorecardSummary>();
+    if (sessions.length === 0) {
+      return found;
+    }
+    try {
+      const summary = await this._client.scorecardSummary(
+        sessions.map(session => session.id)
+      );
+      for (const item of Array.isArray(summary?.items) ? summary.items : []) {
+        if (item && typeof item.session_id === 'string') {
+          found.set(item.session_id, item);
+        }
+      }
+    } catch {
+      // Shown as an empty column: the sessions matter more.
+    }
+    return found;
   }
 
   /**
@@ -377,6 +411,7 @@ export class SessionsPanel extends Widget {
       created: trans.__('Created'),
       started: trans.__('Started'),
       duration: trans.__('Duration (min)'),
+      scorecards: trans.__('Scorecards'),
       actions: trans.__('Actions')
     };
     const headRow = table.createTHead().insertRow();
@@ -457,6 +492,7 @@ export class SessionsPanel extends Widget {
     const started = add('started', formatTimestamp(session.started_at));
     started.title = session.started_at ?? '';
     add('duration', formatDuration(session.duration_minutes));
+    this._renderScorecards(add('scorecards', ''), session);
 
     const cell = add('actions', '');
     const actions = document.createElement('div');
@@ -497,6 +533,49 @@ export class SessionsPanel extends Widget {
     return row;
   }
 
+  /**
+   * The scorecards cell: the count, then the recommendations (each marked
+   * for its colour) or where one's own scorecard is.
+   */
+  private _renderScorecards(cell: HTMLElement, session: ISession): void {
+    const trans = this._trans;
+    const item = this._scorecards.get(session.id) ?? null;
+    const parts = scorecardSummaryParts(item, trans);
+    if (!item || !parts) {
+      return;
+    }
+    cell.dataset.submitted = String(item.submitted);
+    cell.dataset.mine = item.mine ?? '';
+    const count = document.createElement('span');
+    count.className = 'jp-DevInterview-scorecardCount';
+    count.textContent = parts.count;
+    cell.append(count);
+    if (!parts.detail) {
+      return;
+    }
+    cell.append(' · ');
+    if (parts.recommendations) {
+      parts.recommendations.forEach(({ value, label }, index) => {
+        if (index > 0) {
+          cell.append(', ');
+        }
+        const badge = document.createElement('span');
+        badge.className = 'jp-DevInterview-recommendation';
+        badge.dataset.recommendation = value;
+        badge.textContent = label;
+        cell.append(badge);
+      });
+    } else {
+      const mine = document.createElement('span');
+      mine.className = 'jp-DevInterview-scorecardMine';
+      mine.textContent = parts.detail;
+      cell.append(mine);
+      cell.title = trans.__(
+        'You will see the recommendations after you submit your own scorecard.'
+      );
+    }
+  }
+
   private _client: IDevInterviewClient;
   private _actions: SessionsPanel.IActions;
   private _filter: '' | SessionStatus = '';
@@ -505,6 +584,7 @@ export class SessionsPanel extends Widget {
   private _messageNode!: HTMLDivElement;
   private _trans: TranslationBundle;
   private _sessions: ISession[] = [];
+  private _scorecards = new Map<string, IScorecardSummary>();
   private _total = 0;
   private _currentUser: string | null = null;
   private _currentUserKnown = false;

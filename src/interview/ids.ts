@@ -7,6 +7,7 @@ export namespace CommandIDs {
   export const runHiddenTests = 'devinterview:run-hidden-tests';
   export const revealNextPart = 'devinterview:reveal-next-part';
   export const changeQuestion = 'devinterview:change-question';
+  export const openScorecard = 'devinterview:open-scorecard';
 }
 
 /**
@@ -19,4 +20,11 @@ export const INTERVIEW_PLUGIN_ID = 'devinterview-jupyter:interview';
  */
 export function interviewWidgetId(sessionId: string): string {
   return `devinterview-interview-${sessionId}`;
+}
+
+/**
+ * The id of a session's scorecard widget in the main area.
+ */
+export function scorecardWidgetId(sessionId: string): string {
+  return `devinterview-scorecard-${sessionId}`;
 }

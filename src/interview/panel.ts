@@ -111,6 +111,7 @@ export class InterviewPanel extends Panel {
     });
     header.addWidget(label);
     header.addWidget(this.participants);
+    this._header = header;
 
     const gate = new RunGate();
     this.promptPane = new PromptPane({
@@ -379,6 +380,17 @@ export class InterviewPanel extends Panel {
   }
 
   /**
+   * Add a widget at the end of the header row (beside the participants).
+   * The interviewer's JupyterLab adds its own controls here (the scorecard):
+   * the toolbar is full at common widths, and what it cannot fit goes into
+   * its overflow menu, out of sight.
+   */
+  addHeaderItem(widget: Widget): void {
+    widget.addClass('jp-DevInterview-headerItem');
+    this._header.addWidget(widget);
+  }
+
+  /**
    * Show an error in the panel's error line (null hides it).
    */
   showError(message: string | null): void {
@@ -534,6 +546,7 @@ export class InterviewPanel extends Panel {
   private _notice: Widget;
   private _errorLine: Widget;
   private _metaChanged = new Signal<this, void>(this);
+  private _header: Panel;
   private _top: SplitPanel;
   private _main: SplitPanel;
   private _side: SplitPanel;

@@ -13,7 +13,9 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { editIcon } from '@jupyterlab/ui-components';
 import { Signal } from '@lumino/signaling';
+import { Widget } from '@lumino/widgets';
 
 import { devInterviewIcon } from '../icons';
 import { runTimeLimitMs } from '../runner/settings';
@@ -22,7 +24,13 @@ import {
   IDevInterviewClient,
   IWhiteboardFactory
 } from '../tokens';
-import { CommandIDs, INTERVIEW_PLUGIN_ID, interviewWidgetId } from './ids';
+import {
+  CommandIDs,
+  INTERVIEW_PLUGIN_ID,
+  interviewWidgetId,
+  scorecardWidgetId
+} from './ids';
+import type { ScorecardPanel } from '../scorecards/scorecardPanel';
 import type { InterviewPanel } from './panel';
 import { TimerDisplay } from './timer';
 import { interviewerUser } from './user';
@@ -37,7 +45,9 @@ interface IInterviewSettings {
 
 /**
  * The plugin adding the interview layout: collaborative editor, shared
- * timer (also in the status bar), participants, connection state.
+ * timer (also in the status bar), participants, connection state, and the
+ * interviewer's scorecard beside it (JupyterLab only: the candidate page has
+ * a plugin of its own).
  */
 export const interviewPlugin: JupyterFrontEndPlugin<void> = {
   id: INTERVIEW_PLUGIN_ID,
@@ -111,6 +121,7 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
       const timer = populateInterviewToolbar(widget, trans, {
         warningMinutes: settings.timerWarningMinutes
       });
+      content.addHeaderItem(scorecardButton(sessionId));
       timers.add(timer);
       timer.disposed.connect(() => timers.delete(timer));
       void tracker.add(widget);
@@ -150,6 +161,81 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    /**
+     * The interview's "Scorecard" button. Never disabled: scorecards are
+     * mostly written once the interview has ended.
+     */
+    const scorecardButton = (sessionId: string): Widget => {
+      const node = document.createElement('button');
+      node.type = 'button';
+      node.className =
+        'jp-DevInterview-toolbarButton jp-DevInterview-scorecardButton';
+      editIcon.element({
+        container: node,
+        tag: 'span',
+        elementSize: 'normal',
+        className: 'jp-DevInterview-buttonIcon'
+      });
+      node.append(trans.__('Scorecard'));
+      node.title = trans.__(
+        'Your scorecard of this interview (never shown to the candidate)'
+      );
+      node.addEventListener('click', () => {
+        void app.commands.execute(CommandIDs.openScorecard, { sessionId });
+      });
+      return new Widget({ node });
+    };
+
+    const scorecards = new WidgetTracker<MainAreaWidget<ScorecardPanel>>({
+      namespace: 'devinterview-scorecard'
+    });
+    const openingScorecards = new Map<
+      string,
+      Promise<MainAreaWidget<ScorecardPanel>>
+    >();
+    const openScorecard = async (
+      sessionId: string
+    ): Promise<MainAreaWidget<ScorecardPanel>> => {
+      const existing = scorecards.find(
+        w => w.id === scorecardWidgetId(sessionId)
+      );
+      if (existing) {
+        return existing;
+      }
+      const interview = tracker.find(
+        w => w.id === interviewWidgetId(sessionId)
+      );
+      const [{ ScorecardPanel }, title] = await Promise.all([
+        import('../scorecards/scorecardPanel'),
+        interview
+          ? interview.content.session.title
+          : client.getSession(sessionId).then(session => session.title)
+      ]);
+      const content = new ScorecardPanel({
+        sessionId,
+        sessionTitle: title,
+        client,
+        trans
+      });
+      const widget = new MainAreaWidget({ content });
+      widget.id = scorecardWidgetId(sessionId);
+      widget.addClass('jp-DevInterview-scorecardWidget');
+      widget.title.label = trans.__('Scorecard: %1', title);
+      widget.title.caption = trans.__('Your scorecard of "%1"', title);
+      widget.title.icon = editIcon;
+      widget.title.closable = true;
+      void scorecards.add(widget);
+      // Beside the interview, so both stay in view while the interview runs.
+      app.shell.add(
+        widget,
+        'main',
+        interview && interview.isAttached
+          ? { ref: interview.id, mode: 'split-right' }
+          : undefined
+      );
+      return widget;
+    };
+
     // The question commands act on the interview in front.
     const current = (): InterviewPanel | null =>
       tracker.currentWidget?.content ?? null;
@@ -160,7 +246,8 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
         CommandIDs.runTests,
         CommandIDs.runHiddenTests,
         CommandIDs.revealNextPart,
-        CommandIDs.changeQuestion
+        CommandIDs.changeQuestion,
+        CommandIDs.openScorecard
       ]) {
         app.commands.notifyCommandChanged(id);
       }
@@ -209,9 +296,49 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
         await current()?.promptPane.chooseQuestion();
       }
     });
+    app.commands.addCommand(CommandIDs.openScorecard, {
+      label: trans.__('Open Scorecard'),
+      caption: trans.__(
+        'Rate the candidate: your scorecard of the interview in front (or of a session)'
+      ),
+      icon: args => (args.isPalette ? undefined : editIcon),
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            sessionId: {
+              type: 'string',
+              description:
+                'The session id (default: the interview most recently in front)'
+            }
+          }
+        }
+      },
+      isEnabled: args => Boolean(args.sessionId) || current() !== null,
+      execute: async args => {
+        const sessionId = String(args.sessionId ?? current()?.session.id ?? '');
+        if (!sessionId) {
+          throw new Error(
+            'devinterview:open-scorecard needs a sessionId or an open interview.'
+          );
+        }
+        let pending = openingScorecards.get(sessionId);
+        if (!pending) {
+          pending = openScorecard(sessionId).finally(() =>
+            openingScorecards.delete(sessionId)
+          );
+          openingScorecards.set(sessionId, pending);
+        }
+        const widget = await pending;
+        app.shell.activateById(widget.id);
+        return widget;
+      }
+    });
+
     if (palette) {
       const category = trans.__('DevInterview');
       for (const command of [
+        CommandIDs.openScorecard,
         CommandIDs.runTests,
         CommandIDs.runHiddenTests,
         CommandIDs.revealNextPart,
@@ -226,6 +353,11 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
         command: CommandIDs.openInterview,
         args: widget => ({ sessionId: widget.content.session.id }),
         name: widget => widget.content.session.id
+      });
+      void restorer.restore(scorecards, {
+        command: CommandIDs.openScorecard,
+        args: widget => ({ sessionId: widget.content.sessionId }),
+        name: widget => widget.content.sessionId
       });
     }
 
