@@ -31,6 +31,7 @@ from .questions.library import QuestionLibrary, folders_of
 from .retention import apply_retention
 from .rooms.budget import ConnectionCounter, RoomLimits, SendBudget
 from .rooms.bus import Bus, PostgresBus
+from .rooms.kind import INTERVIEW_ROOM, NOTES_ROOM, RoomKind
 from .rooms.manager import RoomManager
 from .rooms.store import UpdateWriter
 from .scorecards import DEFAULT_CRITERIA, parse_criteria
@@ -216,6 +217,14 @@ class DevInterviewApp(ExtensionApp):
         close code 4413, which the page shows ("the interview document is full").""",
     ).tag(config=True)
 
+    notes_max_document_bytes = Int(
+        4 * 1024 * 1024,
+        min=64 * 1024,
+        help="""Size quota of one session's private notes (the interviewers' own room),
+        counted as the bytes of the updates that made them, as for the interview document.
+        Past it, an edit is refused and its sender disconnected with close code 4413.""",
+    ).tag(config=True)
+
     room_max_pending_bytes = Int(
         1024 * 1024,
         min=1024,
@@ -343,6 +352,8 @@ class DevInterviewApp(ExtensionApp):
 
     database: Database
     rooms: RoomManager
+    # The interviewers' private notes: rooms of their own kind (rooms/kind.py).
+    note_rooms: RoomManager
     questions: QuestionLibrary
     send_budget: SendBudget
     room_connections: ConnectionCounter
@@ -440,24 +451,8 @@ class DevInterviewApp(ExtensionApp):
         )
         # Names this server process in the shared room log and in notices.
         origin = uuid.uuid4().hex[:16]
-        writer = UpdateWriter(
-            self.database,
-            log=self.log,
-            origin=origin,
-            interval=self.room_flush_interval_ms / 1000.0,
-        )
-        bus = (
-            PostgresBus(
-                self.database.url,
-                origin=origin,
-                log=self.log,
-                connect_timeout=self.database_connect_timeout,
-                keepalive_seconds=self.room_notice_keepalive_seconds,
-            )
-            if self.database.backend == "postgresql"
-            else Bus(origin)
-        )
-        if self.session_access == "owner" and not bus.shared:
+        self.rooms = self.create_rooms(INTERVIEW_ROOM, origin)
+        if self.session_access == "owner" and not self.rooms.bus.shared:
             self.log.warning(
                 "DevInterview: session_access = 'owner' (a team) with %s: rooms are shared "
                 "only between servers on one PostgreSQL database; with SQLite each server "
@@ -465,26 +460,11 @@ class DevInterviewApp(ExtensionApp):
                 "to a PostgreSQL database (docs/deploy).",
                 self.database.backend,
             )
-        self.rooms = RoomManager(
-            self.database,
-            writer,
-            log=self.log,
-            idle_seconds=self.room_idle_seconds,
-            snapshot_every=self.room_snapshot_every,
-            limits=RoomLimits(
-                max_document_bytes=self.room_max_document_bytes,
-                max_pending_bytes=self.room_max_pending_bytes,
-                max_awareness_state_bytes=self.room_max_awareness_state_bytes,
-                awareness_per_second=self.room_awareness_per_second,
-                awareness_burst=self.room_awareness_burst,
-            ),
-            bus=bus,
-            recheck_seconds=self.room_recheck_seconds,
-            team_mode=self.session_access == "owner",
-        )
+        self.note_rooms = self.create_rooms(NOTES_ROOM, origin)
         self.send_budget = SendBudget(self.room_send_budget_bytes)
         self.room_connections = ConnectionCounter(self.room_refusal_cooldown_seconds)
         self.rooms.on_refusal = self.room_connections.cool_down
+        self.note_rooms.on_refusal = self.room_connections.cool_down
         database = self.database
         self.rooms.question_view = lambda sid: chosen.current_view(database, sid)
         self.log.info("DevInterview uses database %s", redact_url(self.database.url))
@@ -498,6 +478,50 @@ class DevInterviewApp(ExtensionApp):
         )
         page_config = self.serverapp.web_app.settings.setdefault("page_config_data", {})
         page_config.update(self.page_options())
+
+    def create_rooms(self, kind: RoomKind, origin: str) -> RoomManager:
+        """The rooms of one kind (rooms/kind.py): a log writer, a notice bus, a manager."""
+        writer = UpdateWriter(
+            self.database,
+            log=self.log,
+            origin=origin,
+            interval=self.room_flush_interval_ms / 1000.0,
+            kind=kind,
+        )
+        bus = (
+            PostgresBus(
+                self.database.url,
+                origin=origin,
+                log=self.log,
+                connect_timeout=self.database_connect_timeout,
+                keepalive_seconds=self.room_notice_keepalive_seconds,
+                prefix=kind.channel_prefix,
+                rows_channel=kind.rows_channel,
+            )
+            if self.database.backend == "postgresql"
+            else Bus(origin, prefix=kind.channel_prefix, rows_channel=kind.rows_channel)
+        )
+        return RoomManager(
+            self.database,
+            writer,
+            log=self.log,
+            idle_seconds=self.room_idle_seconds,
+            snapshot_every=self.room_snapshot_every,
+            limits=RoomLimits(
+                max_document_bytes=(
+                    self.room_max_document_bytes
+                    if kind is INTERVIEW_ROOM
+                    else self.notes_max_document_bytes
+                ),
+                max_pending_bytes=self.room_max_pending_bytes,
+                max_awareness_state_bytes=self.room_max_awareness_state_bytes,
+                awareness_per_second=self.room_awareness_per_second,
+                awareness_burst=self.room_awareness_burst,
+            ),
+            bus=bus,
+            recheck_seconds=self.room_recheck_seconds,
+            team_mode=self.session_access == "owner",
+        )
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(api_handlers())
@@ -525,13 +549,16 @@ class DevInterviewApp(ExtensionApp):
                     done = await apply_retention(db, self.retention_days)
                 self.log.info(
                     "DevInterview retention: deleted the history of %d session(s) older "
-                    "than %d days (%d rows)",
+                    "than %d days (%d rows of history, %d of notes, %d events)",
                     len(done.sessions),
                     self.retention_days,
                     done.history_rows,
+                    done.note_rows,
+                    done.events,
                 )
         # Listen to the other servers of a team from the start (no-op on SQLite).
         self.rooms.start()
+        self.note_rooms.start()
 
     async def stop_extension(self) -> None:
         warmup = getattr(self, "_warmup", None)
@@ -541,6 +568,8 @@ class DevInterviewApp(ExtensionApp):
                 await asyncio.wait_for(warmup, timeout=self.database_connect_timeout * 3)
         if hasattr(self, "rooms"):
             await self.rooms.stop()
+        if hasattr(self, "note_rooms"):
+            await self.note_rooms.stop()
         if hasattr(self, "database"):
             await self.database.dispose()
 

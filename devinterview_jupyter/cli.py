@@ -126,7 +126,8 @@ class RetentionApplyApp(_DbCommand):
         verb = "would delete" if self.dry_run else "deleted"
         print(
             f"{redact_url(url)}: {verb} the history of {len(result.sessions)} session(s) "
-            f"older than {days} days ({result.history_rows} rows)"
+            f"older than {days} days ({result.history_rows} rows of history, "
+            f"{result.note_rows} of notes, {result.events} events)"
         )
         for session_id in result.sessions:
             print(f"  {session_id}")

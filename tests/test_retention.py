@@ -12,7 +12,14 @@ import pytest
 from pycrdt import Text
 from sqlalchemy import func, select, update
 
-from devinterview_jupyter.db.models import InterviewSession, RoomUpdate, SessionQuestion, utcnow
+from devinterview_jupyter.db.models import (
+    InterviewSession,
+    NoteUpdate,
+    RoomUpdate,
+    SessionEvent,
+    SessionQuestion,
+    utcnow,
+)
 from devinterview_jupyter.retention import apply_retention
 from tests.helpers import create_session
 from tests.test_migrations_and_cli import run_cli
@@ -133,3 +140,56 @@ async def test_the_command_line_applies_the_period(
     out = run_cli([*args, "--days", "7"], tmp_path)
     assert "deleted the history of 1 session(s) older than 7 days" in out
     assert await _rows(devinterview_app, old) == 0 and await _rows(devinterview_app, kept) > 0
+
+
+async def _add_notes_and_events(app: Any, session_id: str) -> None:
+    """Rows in the notes' log and the events, as the notes room and the candidate's page
+    would leave them (their own tests cover how they get there)."""
+    sid = uuid.UUID(session_id)
+    async with app.database.session() as db:
+        db.add(NoteUpdate(session_id=sid, kind="update", data=b"\x00\x00", origin="test"))
+        db.add(
+            SessionEvent(
+                session_id=sid, kind="paste", participant="invite:x", role="candidate", size=500
+            )
+        )
+        db.add(
+            SessionEvent(session_id=sid, kind="hidden", participant="invite:x", role="candidate")
+        )
+
+
+async def _count(app: Any, table: Any, session_id: str) -> int:
+    async with app.database.session() as db:
+        query = select(func.count()).select_from(table)
+        return int(await db.scalar(query.where(table.session_id == uuid.UUID(session_id))) or 0)
+
+
+async def test_retention_deletes_the_notes_and_events_of_old_sessions_only(
+    app_api, room_url, interviewer, devinterview_app
+):
+    api = app_api
+    old = await _with_history(api, room_url, interviewer, title="old")
+    # Old, with notes and events but no room history left (an earlier run kept the rest).
+    old_notes_only = str((await create_session(api, title="old notes only"))["id"])
+    young = await _with_history(api, room_url, interviewer, title="young")
+    for sid in (old, old_notes_only, young):
+        await _add_notes_and_events(devinterview_app, sid)
+    await devinterview_app.rooms.stop()
+    await _age(devinterview_app, old, 40, ended=True)
+    await _age(devinterview_app, old_notes_only, 40, ended=True)
+
+    async with devinterview_app.database.session() as db:
+        dry = await apply_retention(db, 30, dry_run=True)
+    assert sorted(map(str, dry.sessions)) == sorted([old, old_notes_only])
+    assert (dry.note_rows, dry.events) == (2, 4)
+    assert await _count(devinterview_app, NoteUpdate, old) == 1  # a dry run deletes nothing
+
+    async with devinterview_app.database.session() as db:
+        done = await apply_retention(db, 30)
+    assert (done.note_rows, done.events) == (2, 4)
+    for sid in (old, old_notes_only):
+        for table in (RoomUpdate, NoteUpdate, SessionEvent):
+            assert await _count(devinterview_app, table, sid) == 0, (sid, table)
+    assert await _count(devinterview_app, NoteUpdate, young) == 1
+    assert await _count(devinterview_app, SessionEvent, young) == 2
+    assert await _count(devinterview_app, RoomUpdate, young) > 0

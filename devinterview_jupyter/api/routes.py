@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..candidate.handlers import CandidateRedirectHandler, CandidateSiteHandler
-from ..rooms.handler import RoomHandler
+from ..rooms.handler import NotesRoomHandler, RoomHandler
 from .candidate import JoinHandler, MeHandler
 from .clock import TimeHandler, TimerHandler
 from .invites import InviteHandler, InvitesHandler
@@ -51,6 +51,7 @@ def api_handlers() -> list[tuple[str, Any]]:
         (rf"/{p}/time/?", TimeHandler),
         (rf"/{p}/sessions/{_ID}/timer/?", TimerHandler),
         (rf"/{p}/rooms/{_ID}/?", RoomHandler),
+        (rf"/{p}/rooms/{_ID}/notes/?", NotesRoomHandler),
         (rf"/{p}(?:/.*)?", NotFoundHandler),
     ]
 

@@ -121,6 +121,7 @@ class SessionHandler(DevInterviewHandler):
             await ops.get_session(db, sid)
         # Close the room first so that none of its updates are written after the delete.
         await self.devinterview.rooms.session_deleted(sid)
+        await self.devinterview.note_rooms.session_deleted(sid)
         async with self.database.session() as db:
             await ops.delete_session(db, sid)
         self.set_status(204)

@@ -53,6 +53,7 @@ class CoInterviewerHandler(DevInterviewHandler):
         if self.devinterview.session_access == "owner":
             # Removed means out, also of the room open on any server at this moment.
             self.devinterview.rooms.interviewer_removed(sid, name)
+            self.devinterview.note_rooms.interviewer_removed(sid, name)
         self.set_status(204)
         self.finish()
 

@@ -1,5 +1,6 @@
 """ORM models: interview sessions, invites, the Yjs update log of each room, co-interviewers,
-the questions chosen for sessions and the interviewers' scorecards."""
+the questions chosen for sessions, the interviewers' scorecards, the interviewers' private
+notes (a Yjs log of their own) and the integrity events of sessions."""
 
 from __future__ import annotations
 
@@ -199,3 +200,52 @@ class Scorecard(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NoteUpdate(Base):
+    """One entry of the Yjs log of a session's private notes: the interviewers' own room,
+    never the candidate's. Same shape and rules as ``RoomUpdate`` (rooms/store.py)."""
+
+    __tablename__ = TABLE_PREFIX + "note_updates"
+    __table_args__ = (Index("ix_devinterview_note_updates_session_seq", "session_id", "id"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey(
+            InterviewSession.id, ondelete="CASCADE", name="fk_devinterview_note_updates_session"
+        )
+    )
+    kind: Mapped[str] = mapped_column(String(16), default="update")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    origin: Mapped[str | None] = mapped_column(String(32))
+    upto: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+
+
+class SessionEvent(Base):
+    """An integrity signal of a session (a large paste, the candidate's page hidden or
+    unfocused), timed by the server's clock; rules in ``integrity.py``."""
+
+    __tablename__ = TABLE_PREFIX + "session_events"
+    __table_args__ = (Index("ix_devinterview_session_events_session", "session_id", "id"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey(
+            InterviewSession.id, ondelete="CASCADE", name="fk_devinterview_session_events_session"
+        )
+    )
+    # "paste", "hidden" (the page was not visible) or "unfocused" (the window lost focus).
+    kind: Mapped[str] = mapped_column(String(16))
+    # The participant's key as the server knows it ("invite:<id>" or "user:<name>").
+    participant: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # For hidden/unfocused: when it ended (None while it lasts).
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # For pastes: the number of characters pasted.
+    size: Mapped[int | None] = mapped_column(Integer)

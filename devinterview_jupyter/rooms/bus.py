@@ -45,8 +45,8 @@ MAX_PAYLOAD = 7999
 MAX_QUEUED = 2000
 
 
-def channel_of(session_id: uuid.UUID) -> str:
-    return CHANNEL_PREFIX + session_id.hex
+def channel_of(session_id: uuid.UUID, prefix: str = CHANNEL_PREFIX) -> str:
+    return prefix + session_id.hex
 
 
 @dataclass(frozen=True)
@@ -64,11 +64,13 @@ def parse_notice(payload: str) -> Notice | None:
     return Notice(kind, origin, body)
 
 
-def session_of(channel: str) -> uuid.UUID | None:
-    if not channel.startswith(CHANNEL_PREFIX) or channel == ROWS_CHANNEL:
+def session_of(
+    channel: str, prefix: str = CHANNEL_PREFIX, rows_channel: str = ROWS_CHANNEL
+) -> uuid.UUID | None:
+    if not channel.startswith(prefix) or channel == rows_channel:
         return None
     try:
-        return uuid.UUID(hex=channel[len(CHANNEL_PREFIX) :])
+        return uuid.UUID(hex=channel[len(prefix) :])
     except ValueError:
         return None
 
@@ -82,8 +84,13 @@ class Bus:
 
     connected = False
 
-    def __init__(self, origin: str) -> None:
+    def __init__(
+        self, origin: str, *, prefix: str = CHANNEL_PREFIX, rows_channel: str = ROWS_CHANNEL
+    ) -> None:
         self.origin = origin
+        # Each kind of room (rooms/kind.py) has channels of its own.
+        self.prefix = prefix
+        self.rows_channel = rows_channel
         self.on_notice: NoticeHandler | None = None
         self.on_connected: Callable[[], None] | None = None
 
@@ -121,8 +128,10 @@ class PostgresBus(Bus):
         connect_timeout: float = 5.0,
         keepalive_seconds: float = 5.0,
         retry_seconds: float = 1.0,
+        prefix: str = CHANNEL_PREFIX,
+        rows_channel: str = ROWS_CHANNEL,
     ) -> None:
-        super().__init__(origin)
+        super().__init__(origin, prefix=prefix, rows_channel=rows_channel)
         self.url = url
         self.log = log
         self.connect_timeout = connect_timeout
@@ -165,7 +174,7 @@ class PostgresBus(Bus):
         await self._drop()
 
     async def subscribe(self, session_id: uuid.UUID) -> None:
-        channel = channel_of(session_id)
+        channel = channel_of(session_id, self.prefix)
         if channel in self.channels:
             return
         self.channels.add(channel)
@@ -182,7 +191,7 @@ class PostgresBus(Bus):
                 self._lose(e)
 
     async def unsubscribe(self, session_id: uuid.UUID) -> None:
-        channel = channel_of(session_id)
+        channel = channel_of(session_id, self.prefix)
         if channel not in self.channels:
             return
         self.channels.discard(channel)
@@ -201,7 +210,7 @@ class PostgresBus(Bus):
         if len(payload.encode()) > MAX_PAYLOAD:
             return False
         self.start()
-        self._outbox.append((channel_of(session_id), payload))
+        self._outbox.append((channel_of(session_id, self.prefix), payload))
         if len(self._outbox) > MAX_QUEUED:
             del self._outbox[0]
         self._wake.set()
@@ -249,7 +258,7 @@ class PostgresBus(Bus):
             # last check to taking the connection there is no await, so a later
             # subscribe finds the connection and listens itself).
             listened: set[str] = set()
-            while missing := ({ROWS_CHANNEL} | self.channels) - listened:
+            while missing := ({self.rows_channel} | self.channels) - listened:
                 for channel in sorted(missing):
                     await asyncio.wait_for(
                         connection.add_listener(channel, self._received), self.connect_timeout
@@ -301,11 +310,11 @@ class PostgresBus(Bus):
 
     def _received(self, _connection: Any, _pid: int, channel: str, payload: str) -> None:
         self.received += 1
-        session_id = session_of(channel)
+        session_id = session_of(channel, self.prefix, self.rows_channel)
         notice = parse_notice(payload)
         if notice is None or notice.origin == self.origin:
             return
-        if session_id is None and channel != ROWS_CHANNEL:
+        if session_id is None and channel != self.rows_channel:
             return
         if self.on_notice is not None:
             try:

@@ -31,14 +31,12 @@ from pycrdt import (
 )
 
 from . import schema
+from .kind import INTERVIEW_ROOM, RoomKind
 from .update_scan import MalformedUpdate, UpdateProblem, check_update, read_state_vector
 from .ydoc import (
-    MAP_ROOTS,
     META,
     QUESTION,
-    ROOTS,
     RUNS,
-    SOURCE,
     STATE,
     TEST_RUNS,
     TIMER,
@@ -60,8 +58,16 @@ class Refused(Exception):
 
 
 class DocumentGuard:
-    def __init__(self, real: Doc[Any], *, max_document_bytes: int, max_pending_bytes: int) -> None:
+    def __init__(
+        self,
+        real: Doc[Any],
+        *,
+        max_document_bytes: int,
+        max_pending_bytes: int,
+        kind: RoomKind = INTERVIEW_ROOM,
+    ) -> None:
         self.real = real
+        self.kind = kind
         self.max_document_bytes = max_document_bytes
         self.max_pending_bytes = max_pending_bytes
         # What the room holds, counted as the updates that made it (what the store keeps).
@@ -80,7 +86,8 @@ class DocumentGuard:
     def _build(self) -> Doc[Any]:
         trial = InterviewDocument().ydoc
         trial.apply_update(self.real.get_update())
-        self._source: Text = trial.get(SOURCE, type=Text)
+        # The text that must stay plain text: the code, or the notes.
+        self._source: Text = trial.get(self.kind.text_root, type=Text)
         # Roots are looked up here: inside an observer the transaction is read-only.
         self._test_runs: Array[Any] = trial.get(TEST_RUNS, type=Array)
         # pycrdt drops an observer with its subscription object: keep them with the trial.
@@ -116,7 +123,7 @@ class DocumentGuard:
             self.refused += 1
             raise Refused(CLOSE_QUOTA, "the interview document is full")
         try:
-            scan = check_update(update, ROOTS, MAP_ROOTS)
+            scan = check_update(update, self.kind.roots, self.kind.map_roots)
         except MalformedUpdate as e:
             self.refused += 1
             raise Refused(CLOSE_MALFORMED, "malformed update") from e

@@ -29,7 +29,8 @@ from ..api.base import DevInterviewMixin, parse_uuid
 from ..auth import RESOURCE_ROOMS, Candidate
 from ..errors import ApiError
 from .activity import ActivityClock, activity_clock
-from .manager import Room
+from .kind import INTERVIEW_ROOM, NOTES, NOTES_ROOM, RoomKind
+from .manager import Room, RoomManager
 from .protocol import MalformedFrame, parse_frame
 from .stream_transport import serve_on_stream
 from .sync import Participant, Peer
@@ -40,6 +41,7 @@ ROOM_PING_INTERVAL = 30.0  # seconds; a peer silent for a whole interval after a
 
 class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, JupyterHandler):
     auth_resource = RESOURCE_ROOMS
+    kind: RoomKind = INTERVIEW_ROOM
 
     room: Room | None = None
     role: str = ""
@@ -74,10 +76,10 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
             if self.role == "candidate"
             else settings.room_max_connections_per_user
         )
-        settings.room_connections.acquire(self.participant.key, limit)
+        settings.room_connections.acquire(self._connection_key(), limit)
         self._counted = True
         try:
-            self.room = await settings.rooms.acquire(sid, self)
+            self.room = await self.manager.acquire(sid, self)
         except BaseException:
             self._uncount()
             raise
@@ -87,7 +89,7 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
             await super().get(session_id, *args, **kwargs)
         finally:
             if not self._opened:  # the upgrade did not happen; otherwise _leave releases
-                self.devinterview.rooms.release(self.room, self)
+                self.manager.release(self.room, self)
                 self._uncount()
 
     async def _authenticate(self, session_id: uuid.UUID) -> str:
@@ -95,6 +97,10 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
             RESOURCE_ROOMS, "write", self.get_query_argument("candidate_token", None)
         )
         if isinstance(caller, Candidate):
+            if not self.kind.candidates:
+                raise ApiError(
+                    403, f"the {self.kind.name} room is for interviewers only", "forbidden"
+                )
             if caller.session_id != session_id:
                 raise ApiError(403, "this invite is for another interview", "forbidden")
             self.invite_id = caller.invite_id
@@ -116,6 +122,17 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
             "interviewer",
         )
         return "interviewer"
+
+    @property
+    def manager(self) -> RoomManager:
+        settings = self.devinterview
+        return settings.note_rooms if self.kind.name == NOTES else settings.rooms
+
+    def _connection_key(self) -> str:
+        # Each kind of room counts its own connections: a tab holds one of each.
+        assert self.participant is not None
+        key = self.participant.key
+        return key if self.kind is INTERVIEW_ROOM else f"{key}#{self.kind.name}"
 
     def check_origin(self, origin_to_satisfy_tornado: str = "") -> bool:
         """Same origin, or an origin listed in DevInterviewApp.allowed_origins."""
@@ -306,13 +323,13 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
         if self._peer is not None:
             self.room.sync.leave(self._peer)
             self.devinterview.send_budget.forget(self._peer)
-        self.devinterview.rooms.release(self.room, self)
+        self.manager.release(self.room, self)
         self._uncount()
 
     def _uncount(self) -> None:
         if self._counted and self.participant is not None:
             self._counted = False
-            self.devinterview.room_connections.release(self.participant.key)
+            self.devinterview.room_connections.release(self._connection_key())
 
     # -- the send budget, on tornado's frame layer -------------------------------------
 
@@ -336,3 +353,10 @@ def _consume(sent: Future[None]) -> None:
     """A send to a connection that died meanwhile: nothing to do (its close is handled)."""
     if not sent.cancelled():
         sent.exception()
+
+
+class NotesRoomHandler(RoomHandler):
+    """The interviewers' private notes of a session: a room of its own (rooms/kind.py),
+    refused to every candidate credential before anything else is looked at."""
+
+    kind = NOTES_ROOM

@@ -63,14 +63,14 @@ def _username_of(user: object) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def _differs(room: Room, session: InterviewSession) -> bool:
+def _differs(room: Room, session: InterviewSession, freezes: bool) -> bool:
     """Whether the room is behind its session row (the periodic re-read writes to the
     document only then: hundreds of rooms rewritten every few seconds stall the loop)."""
     owned = room.owned
     return (
         any(owned.meta.get(key) != value for key, value in _meta_of(session).items())
         or owned.timer.planned_minutes != session.planned_minutes
-        or (session.status == "terminated" and not room.read_only)
+        or (freezes and session.status == "terminated" and not room.read_only)
     )
 
 
@@ -140,7 +140,11 @@ class RoomManager:
         # app. Rooms are kept in step with it on load and on every change.
         self.question_view: Callable[[uuid.UUID], Awaitable[dict[str, Any] | None]] | None = None
         self._question_locks = KeyedLocks()
-        self.bus = bus or Bus(writer.origin)
+        # The kind of room this manager serves is the kind its log is (rooms/kind.py).
+        self.kind = writer.kind
+        self.bus = bus or Bus(
+            writer.origin, prefix=self.kind.channel_prefix, rows_channel=self.kind.rows_channel
+        )
         self.bus.on_notice = self._notice
         self.bus.on_connected = self._bus_connected
         self._recheck_task: asyncio.Task[None] | None = None
@@ -206,7 +210,7 @@ class RoomManager:
             timer = timer.pause(ended_at.timestamp() * 1000.0)
 
         # Observed from here on: the server's own writes below are stored and sent too.
-        sync = RoomSync(doc, store, self.log, self.limits, self.on_refusal)
+        sync = RoomSync(doc, store, self.log, self.limits, self.on_refusal, kind=self.kind)
         owned = OwnedMaps(doc, meta, timer)
         owned.attach()
         follower = LogFollower(
@@ -216,13 +220,13 @@ class RoomManager:
             position=position,
             log=self.log,
         )
-        room = Room(
-            session_id, sync, store, owned, follower, read_only=meta["status"] == "terminated"
-        )
+        frozen = self.kind.freezes_when_ended and meta["status"] == "terminated"
+        room = Room(session_id, sync, store, owned, follower, read_only=frozen)
         store.on_snapshot_due = lambda: self._snapshot_soon(room)
         sync.on_presence = lambda update: self._publish_presence(room, update)
-        # A write lost before it was stored (a crash) is put right from the database.
-        self._show_question(room, await self._question_view_of(session_id))
+        if self.kind.shows_question:
+            # A write lost before it was stored (a crash) is put right from the database.
+            self._show_question(room, await self._question_view_of(session_id))
         self.bus.publish(session_id, HELLO)
         self.log.debug("DevInterview room %s loaded", session_id)
         return room
@@ -304,7 +308,7 @@ class RoomManager:
         if session.status == "terminated":
             ended = session.ended_at.timestamp() * 1000.0 if session.ended_at else server_now_ms()
             timer = timer.pause(ended)
-            room.read_only = True
+            room.read_only = self.kind.freezes_when_ended
         room.owned.set_timer(timer)
 
     def invite_revoked(
@@ -379,7 +383,9 @@ class RoomManager:
             self.release(room, token)
 
     async def _question_view_of(self, session_id: uuid.UUID) -> dict[str, Any] | None:
-        return None if self.question_view is None else await self.question_view(session_id)
+        if self.question_view is None or not self.kind.shows_question:
+            return None
+        return await self.question_view(session_id)
 
     def _show_question(
         self,
@@ -478,7 +484,7 @@ class RoomManager:
                 sid: (room.follower.position, room.store.origin) for sid, room in rooms.items()
             }
             try:
-                found = await rows_of_rooms(self.database, positions, CATCH_UP_BATCH)
+                found = await rows_of_rooms(self.database, positions, CATCH_UP_BATCH, self.kind)
             except DatabaseUnavailable:
                 self._rows_wanted = True
                 await asyncio.sleep(delay)
@@ -571,7 +577,7 @@ class RoomManager:
                 await self.session_deleted(sid, announce=False)
                 continue
             room = self.rooms.get(sid)
-            if room is not None and _differs(room, session):
+            if room is not None and _differs(room, session, self.kind.freezes_when_ended):
                 await self.session_changed(session, announce=False)
             if room is None:
                 continue

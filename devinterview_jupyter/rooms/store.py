@@ -21,24 +21,24 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from pycrdt import Doc
-from sqlalchemy import Table, case, insert, select, text
+from sqlalchemy import case, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from ..db.engine import Database, DatabaseUnavailable, is_outage
-from ..db.models import InterviewSession, RoomUpdate, utcnow
-from .bus import NEW_ROWS, ROWS_CHANNEL
+from ..db.models import InterviewSession, utcnow
+from .bus import NEW_ROWS
+from .kind import INTERVIEW_ROOM, RoomKind
 
 UPDATE = "update"
 SERVER = "server"
 SNAPSHOT = "snapshot"
-# Taken by every room writer of every server, held until commit (see the module's doc).
-LOG_LOCK_KEY = 0x44494C47  # "DILG"
 # Core, not ORM, inserts: the rows are plain dicts and never read back; the ORM's bulk
-# path cost ~3 % of a busy room server's CPU.
-_ROOM_UPDATES = cast(Table, RoomUpdate.__table__)
+# path cost ~3 % of a busy room server's CPU. Each kind of room has its own log table and
+# its own advisory lock (taken by every writer of every server, held until commit: see
+# the module's doc).
 
 
 @dataclass
@@ -68,8 +68,10 @@ class UpdateWriter:
         interval: float = 0.02,
         max_batch: int = 500,
         retry_interval: float = 1.0,
+        kind: RoomKind = INTERVIEW_ROOM,
     ) -> None:
         self.database = database
+        self.kind = kind
         self.origin = origin
         self.log = log
         self.interval = interval
@@ -184,8 +186,8 @@ class UpdateWriter:
                 await db.execute(
                     _LOCK_AND_NOTIFY,
                     {
-                        "key": LOG_LOCK_KEY,
-                        "channel": ROWS_CHANNEL,
+                        "key": self.kind.lock_key,
+                        "channel": self.kind.rows_channel,
                         "payload": f"{NEW_ROWS} {self.origin}",
                     },
                 )
@@ -203,13 +205,13 @@ class UpdateWriter:
                 }
                 if p.kind == SNAPSHOT:
                     if run:
-                        await db.execute(insert(_ROOM_UPDATES), run)
+                        await db.execute(insert(self.kind.table), run)
                         run = []
-                    await db.execute(insert(_ROOM_UPDATES), [row])
+                    await db.execute(insert(self.kind.table), [row])
                 else:
                     run.append(row)
             if run:
-                await db.execute(insert(_ROOM_UPDATES), run)
+                await db.execute(insert(self.kind.table), run)
 
 
 # One round trip: the lock (held to commit) and the notices (sent at commit). A writer
@@ -223,20 +225,23 @@ _LOCK_AND_NOTIFY = text(
 
 # The rows after each room's position, for all the rooms a server hosts, in one query (one
 # index range per room); the data of the rooms' own rows is left out.
-_ROWS_OF_ROOMS = text(
+_ROWS_OF_ROOMS = (
     "SELECT x.session_id, x.id, x.kind, x.data "
     "FROM unnest(CAST(:ids AS uuid[]), CAST(:positions AS bigint[]), CAST(:mine AS text[])) "
     "AS r(sid, pos, own) "
     "CROSS JOIN LATERAL ("
     " SELECT u.session_id, u.id, u.kind, CASE WHEN u.origin = r.own THEN NULL ELSE u.data END"
-    " AS data FROM devinterview_room_updates u"
+    " AS data FROM {table} u"
     " WHERE u.session_id = r.sid AND u.id > r.pos AND u.kind <> 'snapshot'"
     " ORDER BY u.id LIMIT :limit) AS x"
 )
 
 
 async def rows_of_rooms(
-    database: Database, positions: dict[uuid.UUID, tuple[int, str]], limit: int
+    database: Database,
+    positions: dict[uuid.UUID, tuple[int, str]],
+    limit: int,
+    kind: RoomKind = INTERVIEW_ROOM,
 ) -> dict[uuid.UUID, list[LogRow]]:
     """For each session: the rows after its position (own rows, by origin, without data).
     PostgreSQL only (the servers sharing rooms)."""
@@ -249,8 +254,10 @@ async def rows_of_rooms(
     }
     found: dict[uuid.UUID, list[LogRow]] = {}
     async with database.session() as db:
-        for sid, row_id, kind, data in (await db.execute(_ROWS_OF_ROOMS, params)).all():
-            found.setdefault(sid, []).append(LogRow(int(row_id), str(kind), data))
+        # The table name is one of ours (rooms/kind.py), never anything a client sent.
+        query = text(_ROWS_OF_ROOMS.format(table=kind.table.name))
+        for sid, row_id, row_kind, data in (await db.execute(query, params)).all():
+            found.setdefault(sid, []).append(LogRow(int(row_id), str(row_kind), data))
     return found
 
 
@@ -311,12 +318,13 @@ class SQLYStore:
 
     async def load(self) -> StoredState:
         """The latest snapshot and every update stored after the position it holds."""
+        t = self.writer.kind.table.c
         async with self.writer.database.session() as db:
             snapshot = (
                 await db.execute(
-                    select(RoomUpdate.upto, RoomUpdate.data)
-                    .where(RoomUpdate.session_id == self.session_id, RoomUpdate.kind == SNAPSHOT)
-                    .order_by(RoomUpdate.upto.desc().nulls_last())
+                    select(t.upto, t.data)
+                    .where(t.session_id == self.session_id, t.kind == SNAPSHOT)
+                    .order_by(t.upto.desc().nulls_last())
                     .limit(1)
                 )
             ).first()
@@ -327,13 +335,13 @@ class SQLYStore:
                 updates.append(snapshot.data)
             rows = (
                 await db.execute(
-                    select(RoomUpdate.id, RoomUpdate.data)
+                    select(t.id, t.data)
                     .where(
-                        RoomUpdate.session_id == self.session_id,
-                        RoomUpdate.id > upto,
-                        RoomUpdate.kind != SNAPSHOT,
+                        t.session_id == self.session_id,
+                        t.id > upto,
+                        t.kind != SNAPSHOT,
                     )
-                    .order_by(RoomUpdate.id)
+                    .order_by(t.id)
                 )
             ).all()
         position = upto
@@ -345,19 +353,18 @@ class SQLYStore:
 
     async def since(self, position: int, limit: int) -> list[LogRow]:
         """Rows after ``position`` in log order, without the data of this server's own."""
-        mine = RoomUpdate.origin == self.origin
+        t = self.writer.kind.table.c
+        mine = t.origin == self.origin
         async with self.writer.database.session() as db:
             rows = (
                 await db.execute(
-                    select(
-                        RoomUpdate.id, RoomUpdate.kind, case((mine, None), else_=RoomUpdate.data)
-                    )
+                    select(t.id, t.kind, case((mine, None), else_=t.data))
                     .where(
-                        RoomUpdate.session_id == self.session_id,
-                        RoomUpdate.id > position,
-                        RoomUpdate.kind != SNAPSHOT,
+                        t.session_id == self.session_id,
+                        t.id > position,
+                        t.kind != SNAPSHOT,
                     )
-                    .order_by(RoomUpdate.id)
+                    .order_by(t.id)
                     .limit(limit)
                 )
             ).all()

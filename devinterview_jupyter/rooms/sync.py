@@ -25,6 +25,7 @@ from pycrdt import Awareness, Doc, TransactionEvent, create_awareness_message
 
 from .budget import RoomLimits, TokenBucket
 from .guard import CLOSE_MALFORMED, DocumentGuard, Refused
+from .kind import INTERVIEW_ROOM, RoomKind
 from .protocol import (
     Frame,
     MalformedFrame,
@@ -101,6 +102,7 @@ class RoomSync:
         log: logging.Logger,
         limits: RoomLimits | None = None,
         on_refusal: Callable[[str], None] | None = None,
+        kind: RoomKind = INTERVIEW_ROOM,
     ) -> None:
         self.doc = doc
         self.on_refusal = on_refusal
@@ -111,6 +113,7 @@ class RoomSync:
             doc,
             max_document_bytes=self.limits.max_document_bytes,
             max_pending_bytes=self.limits.max_pending_bytes,
+            kind=kind,
         )
         self.stats = RoomStats()
         self._recent: dict[bytes, None] = {}  # the last small updates relayed, oldest first

@@ -8,6 +8,7 @@ export namespace CommandIDs {
   export const revealNextPart = 'devinterview:reveal-next-part';
   export const changeQuestion = 'devinterview:change-question';
   export const openScorecard = 'devinterview:open-scorecard';
+  export const openNotes = 'devinterview:open-notes';
 }
 
 /**
@@ -27,4 +28,11 @@ export function interviewWidgetId(sessionId: string): string {
  */
 export function scorecardWidgetId(sessionId: string): string {
   return `devinterview-scorecard-${sessionId}`;
+}
+
+/**
+ * The id of a session's private notes widget in the main area.
+ */
+export function notesWidgetId(sessionId: string): string {
+  return `devinterview-notes-${sessionId}`;
 }

@@ -13,7 +13,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { editIcon } from '@jupyterlab/ui-components';
+import { editIcon, lockIcon } from '@jupyterlab/ui-components';
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
@@ -28,8 +28,10 @@ import {
   CommandIDs,
   INTERVIEW_PLUGIN_ID,
   interviewWidgetId,
+  notesWidgetId,
   scorecardWidgetId
 } from './ids';
+import type { NotesPanel } from '../notes/notesPanel';
 import type { ScorecardPanel } from '../scorecards/scorecardPanel';
 import type { InterviewPanel } from './panel';
 import { TimerDisplay } from './timer';
@@ -46,7 +48,7 @@ interface IInterviewSettings {
 /**
  * The plugin adding the interview layout: collaborative editor, shared
  * timer (also in the status bar), participants, connection state, and the
- * interviewer's scorecard beside it (JupyterLab only: the candidate page has
+ * interviewers' private notes and scorecard beside it (JupyterLab only: the candidate page has
  * a plugin of its own).
  */
 export const interviewPlugin: JupyterFrontEndPlugin<void> = {
@@ -121,6 +123,7 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
       const timer = populateInterviewToolbar(widget, trans, {
         warningMinutes: settings.timerWarningMinutes
       });
+      content.addHeaderItem(notesButton(sessionId));
       content.addHeaderItem(scorecardButton(sessionId));
       timers.add(timer);
       timer.disposed.connect(() => timers.delete(timer));
@@ -185,6 +188,111 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
       });
       return new Widget({ node });
     };
+
+    /**
+     * The interview's "Notes" button: the interviewers' private notes, a room
+     * of their own beside the interview's.
+     */
+    const notesButton = (sessionId: string): Widget => {
+      const node = document.createElement('button');
+      node.type = 'button';
+      node.className =
+        'jp-DevInterview-toolbarButton jp-DevInterview-notesButton';
+      lockIcon.element({
+        container: node,
+        tag: 'span',
+        elementSize: 'normal',
+        className: 'jp-DevInterview-buttonIcon'
+      });
+      node.append(trans.__('Notes'));
+      node.title = trans.__(
+        'Private notes of the interviewers (never shown to the candidate)'
+      );
+      node.addEventListener('click', () => {
+        void app.commands.execute(CommandIDs.openNotes, { sessionId });
+      });
+      return new Widget({ node });
+    };
+
+    const notes = new WidgetTracker<MainAreaWidget<NotesPanel>>({
+      namespace: 'devinterview-notes'
+    });
+    const openingNotes = new Map<string, Promise<MainAreaWidget<NotesPanel>>>();
+    const openNotes = async (
+      sessionId: string
+    ): Promise<MainAreaWidget<NotesPanel>> => {
+      const existing = notes.find(w => w.id === notesWidgetId(sessionId));
+      if (existing) {
+        return existing;
+      }
+      const interview = tracker.find(
+        w => w.id === interviewWidgetId(sessionId)
+      );
+      const [{ NotesPanel }, title] = await Promise.all([
+        import('../notes/notesPanel'),
+        interview
+          ? interview.content.session.title
+          : client.getSession(sessionId).then(session => session.title)
+      ]);
+      await app.serviceManager.user.ready.catch(() => undefined);
+      const content = new NotesPanel({
+        sessionId,
+        serverSettings: client.serverSettings,
+        editorServices,
+        user: interviewerUser(app.serviceManager.user.identity),
+        trans,
+        fontSize: settings.editorFontSize
+      });
+      const widget = new MainAreaWidget({ content });
+      widget.id = notesWidgetId(sessionId);
+      widget.addClass('jp-DevInterview-notesWidget');
+      widget.title.label = trans.__('Notes: %1', title);
+      widget.title.caption = trans.__('Private notes of "%1"', title);
+      widget.title.icon = lockIcon;
+      widget.title.closable = true;
+      void notes.add(widget);
+      // Beside the interview, below it: both stay in view while it runs.
+      app.shell.add(
+        widget,
+        'main',
+        interview && interview.isAttached
+          ? { ref: interview.id, mode: 'split-right' }
+          : undefined
+      );
+      return widget;
+    };
+    app.commands.addCommand(CommandIDs.openNotes, {
+      label: trans.__('Open Private Notes'),
+      caption: trans.__(
+        "The interviewers' private notes of an interview, written together"
+      ),
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            sessionId: { type: 'string', description: 'The session id' }
+          }
+        }
+      },
+      icon: args => (args.isPalette ? undefined : lockIcon),
+      isEnabled: args => Boolean(args.sessionId) || current() !== null,
+      execute: async args => {
+        const sessionId = String(args.sessionId ?? current()?.session.id ?? '');
+        if (!sessionId) {
+          throw new Error('devinterview:open-notes needs a sessionId.');
+        }
+        let pending = openingNotes.get(sessionId);
+        if (!pending) {
+          pending = openNotes(sessionId).finally(() =>
+            openingNotes.delete(sessionId)
+          );
+          openingNotes.set(sessionId, pending);
+        }
+        const widget = await pending;
+        app.shell.activateById(widget.id);
+        return widget;
+      }
+    });
 
     const scorecards = new WidgetTracker<MainAreaWidget<ScorecardPanel>>({
       namespace: 'devinterview-scorecard'
@@ -338,6 +446,7 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
     if (palette) {
       const category = trans.__('DevInterview');
       for (const command of [
+        CommandIDs.openNotes,
         CommandIDs.openScorecard,
         CommandIDs.runTests,
         CommandIDs.runHiddenTests,
@@ -353,6 +462,11 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
         command: CommandIDs.openInterview,
         args: widget => ({ sessionId: widget.content.session.id }),
         name: widget => widget.content.session.id
+      });
+      void restorer.restore(notes, {
+        command: CommandIDs.openNotes,
+        args: widget => ({ sessionId: widget.content.sessionId }),
+        name: widget => widget.content.sessionId
       });
       void restorer.restore(scorecards, {
         command: CommandIDs.openScorecard,

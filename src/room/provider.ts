@@ -92,9 +92,14 @@ export class RoomConnection implements IDisposable {
       params.token = settings.token;
     }
     this.awareness.setLocalStateField('user', options.user);
+    // The notes room is the session's room path plus `/notes` (rooms/kind.py).
+    const roomName =
+      options.kind === 'notes'
+        ? `${options.sessionId}/notes`
+        : options.sessionId;
     this._provider = new WebsocketProvider(
       URLExt.join(settings.wsUrl, ROOMS_PATH),
-      options.sessionId,
+      roomName,
       doc,
       {
         awareness: this.awareness,
@@ -333,5 +338,10 @@ export namespace RoomConnection {
      * for a candidate page on another origin, where the cookie cannot go).
      */
     params?: Record<string, string>;
+    /**
+     * Which room of the session: the interview (default) or the interviewers'
+     * private notes, a room of its own that no candidate may join.
+     */
+    kind?: 'interview' | 'notes';
   }
 }
