@@ -44,6 +44,8 @@ from .ydoc import (
     InterviewDocument,
 )
 
+# Runs remembered for their author to be written (a participant inserts one per Run).
+MAX_NEW_RUNS = 64
 CLOSE_QUOTA = 4413
 CLOSE_INVALID = 4422
 CLOSE_MALFORMED = 1007
@@ -81,6 +83,9 @@ class DocumentGuard:
         self._trial_update: bytes | None = None
         # Set when the trial may hold what was never checked (see ``trusted``).
         self._stale = False
+        # Runs and test runs participants inserted, by root and id: the room writes their
+        # author as the server knows the sender (``take_new_runs``), whatever they claim.
+        self.new_runs: list[tuple[str, str]] = []
         self._trial = self._build()
 
     def _build(self) -> Doc[Any]:
@@ -109,6 +114,7 @@ class DocumentGuard:
         return trial
 
     def _rebuild(self) -> None:
+        self.new_runs.clear()
         self.held.clear()
         self.held_bytes = 0
         self.ignored_bytes = 0
@@ -253,10 +259,13 @@ class DocumentGuard:
                 for op in event.delta:
                     for run in op.get("insert", ()):
                         self._flag(schema.run_problem(run))
+                        self._note_new_run(RUNS, run)
             elif len(path) == 1 and isinstance(event, MapEvent):  # fields of one run
                 for key, change in cast(Any, event).keys.items():
                     if change["action"] == "delete":
                         self._flag(f"run fields are not removed ({key!r})")
+                    elif key == "by":
+                        self._flag("a run's author is written by the server")
                     else:
                         self._flag(schema.run_value_problem(key, change["newValue"]))
             elif path[1:] == ["output"] and isinstance(event, ArrayEvent):
@@ -277,10 +286,13 @@ class DocumentGuard:
                 for op in event.delta:
                     for run in op.get("insert", ()):
                         self._flag(schema.test_run_problem(run))
+                        self._note_new_run(TEST_RUNS, run)
             elif len(path) == 1 and isinstance(event, MapEvent):  # fields of one test run
                 for key, change in cast(Any, event).keys.items():
                     if change["action"] == "delete":
                         self._flag(f"test run fields are not removed ({key!r})")
+                    elif key == "by":
+                        self._flag("a test run's author is written by the server")
                     else:
                         self._flag(schema.test_run_value_problem(key, change["newValue"]))
                 self._flag(schema.results_beyond_total(cast(Any, event).target))
@@ -293,6 +305,19 @@ class DocumentGuard:
                 self._flag(schema.results_beyond_total(runs[path[0]]))
             else:
                 self._flag("test runs hold no other shared types")
+
+    def _note_new_run(self, root: str, run: Any) -> None:
+        run_id = run.get("id") if isinstance(run, Map) else None
+        if isinstance(run_id, str):
+            self.new_runs.append((root, run_id))
+            # Ids of runs that never reached the document (refused, or held for good) must
+            # not pile up.
+            del self.new_runs[:-MAX_NEW_RUNS]
+
+    def take_new_runs(self) -> list[tuple[str, str]]:
+        """The runs inserted since the last call (see ``new_runs``)."""
+        taken, self.new_runs = self.new_runs, []
+        return taken
 
     def _on_question(self, _events: Any) -> None:
         # The question is what the server chose to show: the prompt, the revealed parts,

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from pycrdt import Awareness, Doc, TransactionEvent, create_awareness_message
+from pycrdt import Array, Awareness, Doc, Map, TransactionEvent, create_awareness_message
 
 from .budget import RoomLimits, TokenBucket
 from .guard import CLOSE_MALFORMED, DocumentGuard, Refused
@@ -212,6 +212,26 @@ class RoomSync:
                 self.doc.apply_update(checked)
         finally:
             self._from, self._from_update = None, b""
+        if self.guard.new_runs and ready:
+            self._sign_runs(self.peers[peer].who)
+
+    def _sign_runs(self, who: Participant) -> None:
+        """Write the author of the runs (and test runs) the sender just inserted as the
+        server knows the sender: a candidate cannot pass a run off as an interviewer's,
+        in the room, the replay or the report. Stored and relayed as a server write."""
+        wanted = self.guard.take_new_runs()
+        with self.doc.transaction(origin="devinterview-server"):
+            for root, run_id in wanted:
+                runs: Array[Any] = self.doc.get(root, type=Array)
+                for run in runs:
+                    if isinstance(run, Map) and run.get("id") == run_id:
+                        claimed = run.get("by")
+                        color = claimed.get("color") if isinstance(claimed, dict) else None
+                        if not (isinstance(color, str) and _is_hex_colour(color)):
+                            color = _PALETTE[sum(who.key.encode()) % len(_PALETTE)]
+                        signed = {"name": who.name, "color": color, "role": who.role}
+                        if claimed != signed:
+                            run["by"] = signed
 
     def apply_remote(self, update: bytes) -> None:
         """Apply a row another server stored (its guard checked it): sent to our
