@@ -8,46 +8,31 @@
  * lets any interviewer change co-interviewers; the dashboard still offers the
  * change only to the owner, as team mode (`"owner"`) requires.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import type { APIRequestContext, Page } from '@playwright/test';
+import { expect, test } from '@jupyterlab/galata';
+import type { Page } from '@playwright/test';
 
-const API = '/devinterview/api';
-const DASHBOARD = '#devinterview-dashboard';
+import {
+  DASHBOARD,
+  LAB_API,
+  me,
+  openDashboard,
+  otherInterviewer,
+  xsrfHeaders
+} from './labUsers';
 
 /**
  * Galata's kernel-session tracking also catches `/devinterview/api/sessions`.
  */
 test.use({ sessions: null });
 
-async function xsrfHeaders(page: Page): Promise<Record<string, string>> {
-  const cookies = await page.context().cookies();
-  const xsrf = cookies.find(cookie => cookie.name === '_xsrf');
-  return xsrf ? { 'X-XSRFToken': xsrf.value } : {};
-}
-
-async function me(request: APIRequestContext): Promise<string> {
-  const response = await request.get(`${API}/me`);
-  expect(response.status()).toBe(200);
-  return (await response.json()).name;
-}
-
 async function coInterviewers(page: Page, sessionId: string) {
   const response = await page.request.get(
-    `${API}/sessions/${sessionId}/co-interviewers`
+    `${LAB_API}/sessions/${sessionId}/co-interviewers`
   );
   expect(response.status()).toBe(200);
   return ((await response.json()).items as { username: string }[]).map(
     item => item.username
   );
-}
-
-async function openDashboard(page: Page): Promise<void> {
-  await page.evaluate(async () => {
-    await (window as any).jupyterapp.commands.execute(
-      'devinterview:open-dashboard'
-    );
-  });
-  await expect(page.locator(DASHBOARD)).toBeVisible();
 }
 
 /**
@@ -63,46 +48,12 @@ function row(page: Page, sessionId: string) {
   );
 }
 
-/**
- * A second JupyterLab, in its own browser context: another anonymous user,
- * whose name differs from `notNamed`.
- */
-async function otherInterviewer(
-  page: IJupyterLabPageFixture,
-  notNamed: string
-): Promise<{ other: Page; name: string }> {
-  const browser = page.context().browser()!;
-  // Anonymous names are drawn from a few dozen moons: draw again on a clash.
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const context = await browser.newContext();
-    const other = await context.newPage();
-    await other.goto(
-      'http://localhost:8888/lab/workspaces/co-interviewer?reset'
-    );
-    await other.waitForFunction(
-      () => (window as any).jupyterapp?.started !== undefined,
-      undefined,
-      { timeout: 60000 }
-    );
-    await other.evaluate(() => (window as any).jupyterapp.started);
-    await expect(other.locator('#jp-main-dock-panel')).toBeVisible({
-      timeout: 60000
-    });
-    const name = await me(other.request);
-    if (name !== notNamed) {
-      return { other, name };
-    }
-    await context.close();
-  }
-  throw new Error(`Every new context was called ${notNamed}.`);
-}
-
 test.describe('Co-interviewers', () => {
   test('the owner adds co-interviewer bob, sees him listed and removes him', async ({
     page
   }, testInfo) => {
     const owner = await me(page.request);
-    const response = await page.request.post(`${API}/sessions`, {
+    const response = await page.request.post(`${LAB_API}/sessions`, {
       data: { title: `UI team ${Date.now()}` },
       headers: await xsrfHeaders(page)
     });
@@ -195,19 +146,23 @@ test.describe('Co-interviewers', () => {
     test.setTimeout(180000);
     const owner = await me(page.request);
     const headers = await xsrfHeaders(page);
-    const created = await page.request.post(`${API}/sessions`, {
+    const created = await page.request.post(`${LAB_API}/sessions`, {
       data: { title: `UI shared ${Date.now()}` },
       headers
     });
     expect(created.status()).toBe(201);
     const session = await created.json();
     const added = await page.request.put(
-      `${API}/sessions/${session.id}/co-interviewers/carol`,
+      `${LAB_API}/sessions/${session.id}/co-interviewers/carol`,
       { headers }
     );
     expect(added.status()).toBe(201);
 
-    const { other, name } = await otherInterviewer(page, owner);
+    const { other, name } = await otherInterviewer(
+      page,
+      owner,
+      'co-interviewer'
+    );
     try {
       await openDashboard(other);
       const target = row(other, session.id);

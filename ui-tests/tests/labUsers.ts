@@ -95,3 +95,17 @@ export async function openLabInterview(
   );
   return panel;
 }
+
+export const DASHBOARD = '#devinterview-dashboard';
+
+/**
+ * Open the dashboard with its command.
+ */
+export async function openDashboard(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await (window as any).jupyterapp.commands.execute(
+      'devinterview:open-dashboard'
+    );
+  });
+  await expect(page.locator(DASHBOARD)).toBeVisible();
+}

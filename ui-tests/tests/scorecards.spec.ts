@@ -9,76 +9,23 @@
  * co-interviewers.spec.ts). The session has no question, so the scorecards
  * get the server's default criteria.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import type { APIRequestContext, Locator, Page } from '@playwright/test';
+import { expect, test } from '@jupyterlab/galata';
+import type { Locator, Page } from '@playwright/test';
 
-const API = '/devinterview/api';
-const DASHBOARD = '#devinterview-dashboard';
+import {
+  DASHBOARD,
+  LAB_API,
+  me,
+  openLabInterview,
+  openDashboard,
+  otherInterviewer,
+  xsrfHeaders
+} from './labUsers';
 
 /**
  * Galata's kernel-session tracking also catches `/devinterview/api/sessions`.
  */
 test.use({ sessions: null });
-
-async function xsrfHeaders(page: Page): Promise<Record<string, string>> {
-  const cookies = await page.context().cookies();
-  const xsrf = cookies.find(cookie => cookie.name === '_xsrf');
-  return xsrf ? { 'X-XSRFToken': xsrf.value } : {};
-}
-
-async function me(request: APIRequestContext): Promise<string> {
-  const response = await request.get(`${API}/me`);
-  expect(response.status()).toBe(200);
-  return (await response.json()).name;
-}
-
-/**
- * A second JupyterLab, in its own browser context: another anonymous user,
- * whose name differs from `notNamed`.
- */
-async function otherInterviewer(
-  page: IJupyterLabPageFixture,
-  notNamed: string
-): Promise<{ other: Page; name: string }> {
-  const browser = page.context().browser()!;
-  // Anonymous names are drawn from a few dozen moons: draw again on a clash.
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const context = await browser.newContext();
-    const other = await context.newPage();
-    await other.goto('http://localhost:8888/lab/workspaces/scorecards?reset');
-    await other.waitForFunction(
-      () => (window as any).jupyterapp?.started !== undefined,
-      undefined,
-      { timeout: 60000 }
-    );
-    await other.evaluate(() => (window as any).jupyterapp.started);
-    await expect(other.locator('#jp-main-dock-panel')).toBeVisible({
-      timeout: 60000
-    });
-    const name = await me(other.request);
-    if (name !== notNamed) {
-      return { other, name };
-    }
-    await context.close();
-  }
-  throw new Error(`Every new context was called ${notNamed}.`);
-}
-
-async function openInterview(lab: Page, sessionId: string): Promise<Locator> {
-  await lab.evaluate(async id => {
-    await (window as any).jupyterapp.commands.execute(
-      'devinterview:open-interview',
-      { sessionId: id }
-    );
-  }, sessionId);
-  const panel = lab.locator(`#devinterview-interview-${sessionId}`);
-  await expect(panel.locator('.jp-DevInterview-connection')).toHaveAttribute(
-    'data-state',
-    'connected',
-    { timeout: 30000 }
-  );
-  return panel;
-}
 
 /**
  * The scorecard panel of a session, once loaded.
@@ -159,15 +106,6 @@ function othersCards(panel: Locator): Locator {
   );
 }
 
-async function openDashboard(page: Page): Promise<void> {
-  await page.evaluate(async () => {
-    await (window as any).jupyterapp.commands.execute(
-      'devinterview:open-dashboard'
-    );
-  });
-  await expect(page.locator(DASHBOARD)).toBeVisible();
-}
-
 function scorecardsCell(page: Page, sessionId: string): Locator {
   return page.locator(
     `${DASHBOARD} tr[data-session-id="${sessionId}"] td[data-column="scorecards"]`
@@ -179,17 +117,17 @@ test('two interviewers submit scorecards; each sees the other only after their o
 }, testInfo) => {
   test.setTimeout(240000);
   const owner = await me(page.request);
-  const created = await page.request.post(`${API}/sessions`, {
+  const created = await page.request.post(`${LAB_API}/sessions`, {
     data: { title: `UI scorecards ${Date.now()}` },
     headers: await xsrfHeaders(page)
   });
   expect(created.status()).toBe(201);
   const session = await created.json();
 
-  const { other, name } = await otherInterviewer(page, owner);
+  const { other, name } = await otherInterviewer(page, owner, 'scorecards');
   try {
     // A opens the scorecard with the interview's button.
-    const interviewA = await openInterview(page, session.id);
+    const interviewA = await openLabInterview(page, session.id);
     await interviewA
       .locator('.jp-DevInterview-interviewHeader')
       .getByRole('button', { name: 'Scorecard' })
@@ -214,7 +152,7 @@ test('two interviewers submit scorecards; each sees the other only after their o
     });
 
     // B opens it with the palette command, for the interview in front.
-    await openInterview(other, session.id);
+    await openLabInterview(other, session.id);
     await other.evaluate(async () => {
       await (window as any).jupyterapp.commands.execute(
         'devinterview:open-scorecard'
