@@ -44,8 +44,10 @@ from .ydoc import (
     InterviewDocument,
 )
 
-# Runs remembered for their author to be written (a participant inserts one per Run).
+# Runs one update may insert (a participant inserts one per Run), and runs the document
+# keeps (pages keep their latest 50 runs and 20 test runs).
 MAX_NEW_RUNS = 64
+MAX_KEPT_RUNS = 200
 CLOSE_QUOTA = 4413
 CLOSE_INVALID = 4422
 CLOSE_MALFORMED = 1007
@@ -75,17 +77,20 @@ class DocumentGuard:
         # What the room holds, counted as the updates that made it (what the store keeps).
         self.size = len(real.get_update())
         self.held: list[bytes] = []
+        # Who sent each held update (a credential's key, in step with ``held``).
+        self.held_by: list[str] = []
         self.held_bytes = 0
         self.ignored_bytes = 0
         self.refused = 0
         self._checking = False
         self._problem: str | None = None
         self._trial_update: bytes | None = None
+        self._inserted_runs = 0  # runs and test runs the update being checked inserts
         # Set when the trial may hold what was never checked (see ``trusted``).
         self._stale = False
-        # Runs and test runs participants inserted, by root and id: the room writes their
-        # author as the server knows the sender (``take_new_runs``), whatever they claim.
-        self.new_runs: list[tuple[str, str]] = []
+        # Runs and test runs participants inserted (root, index when inserted, id): the
+        # room writes their author as the server knows the sender (``take_new_runs``).
+        self.new_runs: list[tuple[str, int, str]] = []
         self._trial = self._build()
 
     def _build(self) -> Doc[Any]:
@@ -95,11 +100,12 @@ class DocumentGuard:
         self._source: Text = trial.get(self.kind.text_root, type=Text)
         # Roots are looked up here: inside an observer the transaction is read-only.
         self._test_runs: Array[Any] = trial.get(TEST_RUNS, type=Array)
+        self._runs: Array[Any] = trial.get(RUNS, type=Array)
         # pycrdt drops an observer with its subscription object: keep them with the trial.
         self._subscriptions: list[object] = [
             trial.observe(self._on_trial_update),
             trial.get(WHITEBOARD, type=Array).observe(self._on_whiteboard),
-            trial.get(RUNS, type=Array).observe_deep(self._on_runs),
+            self._runs.observe_deep(self._on_runs),
             self._test_runs.observe_deep(self._on_test_runs),
             trial.get(QUESTION, type=Map).observe_deep(self._on_question),
         ]
@@ -116,15 +122,17 @@ class DocumentGuard:
     def _rebuild(self) -> None:
         self.new_runs.clear()
         self.held.clear()
+        self.held_by.clear()
         self.held_bytes = 0
         self.ignored_bytes = 0
         self._trial = self._build()
 
     # -- updates --------------------------------------------------------------------------
 
-    def check(self, update: bytes) -> list[bytes]:
+    def check(self, update: bytes, sender: str = "") -> list[bytes]:
         """The updates the room may now apply, in order: this one and any it completed
-        (empty if it has to wait). Raises Refused for one the room must not take."""
+        (empty if it has to wait). Raises Refused for one the room must not take.
+        ``sender``: who sent it (a credential's key)."""
         if self.size + self.held_bytes + len(update) > self.max_document_bytes:
             self.refused += 1
             raise Refused(CLOSE_QUOTA, "the interview document is full")
@@ -141,6 +149,7 @@ class DocumentGuard:
             self._rebuild()
         self._problem = None
         self._trial_update = None
+        self._inserted_runs = 0
         self._checking = True
         try:
             self._trial.apply_update(update)
@@ -149,7 +158,15 @@ class DocumentGuard:
             raise Refused(CLOSE_MALFORMED, "malformed update") from e
         finally:
             self._checking = False
-        if scan.places_values and self._problem is None:
+        if self._completes_anothers(sender):
+            # An update waiting for a part can only wait for its sender's own: one that
+            # someone else's update completes was built on a struct its sender could only
+            # predict (the other's next one), to have its content checked, signed and
+            # blamed as the other's. It is dropped, and this update checked again on a
+            # trial without it.
+            self._drop_others_held(sender)
+            return self.check(update, sender)
+        if (scan.places_values or self.held) and self._problem is None:
             # Only an update carrying values can have put one into the code (where an item
             # lands is known only once applied); keystrokes carry characters only.
             self._flag(_code_problem(self._source))
@@ -177,6 +194,7 @@ class DocumentGuard:
             return self._accept(update)
         # Parts of it wait for an update it depends on: held until that one comes.
         self.held.append(update)
+        self.held_by.append(sender)
         self.held_bytes += len(update)
         if self.held_bytes > self.max_pending_bytes:
             self._refuse()
@@ -189,9 +207,14 @@ class DocumentGuard:
             # Only those it completed: the others still wait, and still count.
             state = self._trial.get_state()
             waiting: list[bytes] = []
-            for held in self.held:
-                (ready if get_update(held, state)[:1] == b"\x00" else waiting).append(held)
-            self.held = waiting
+            waiting_by: list[str] = []
+            for held, by in zip(self.held, self.held_by, strict=True):
+                if get_update(held, state)[:1] == b"\x00":
+                    ready.append(held)
+                else:
+                    waiting.append(held)
+                    waiting_by.append(by)
+            self.held, self.held_by = waiting, waiting_by
             self.held_bytes = sum(len(held) for held in waiting)
         ready.append(update)
         self.size += sum(len(u) for u in ready)
@@ -214,7 +237,25 @@ class DocumentGuard:
                 self.refused += 1
                 self._stale = True
                 self.held.clear()
+                self.held_by.clear()
                 self.held_bytes = 0
+
+    def _completes_anothers(self, sender: str) -> bool:
+        others = [held for held, by in zip(self.held, self.held_by, strict=True) if by != sender]
+        if not others:
+            return False
+        state = self._trial.get_state()
+        return any(get_update(held, state)[:1] == b"\x00" for held in others)
+
+    def _drop_others_held(self, sender: str) -> None:
+        own = [held for held, by in zip(self.held, self.held_by, strict=True) if by == sender]
+        self.refused += len(self.held) - len(own)
+        self._rebuild()  # the trial holds what was never checked
+        for held in own:  # still waiting, as before
+            self._trial.apply_update(held)
+        self.held = own
+        self.held_by = [sender] * len(own)
+        self.held_bytes = sum(len(held) for held in own)
 
     def _refuse(self) -> None:
         self.refused += 1
@@ -256,10 +297,9 @@ class DocumentGuard:
         for event in events:
             path = event.path
             if not path:  # the list of runs
-                for op in event.delta:
-                    for run in op.get("insert", ()):
-                        self._flag(schema.run_problem(run))
-                        self._note_new_run(RUNS, run)
+                for index, run in _inserted(event.delta):
+                    self._flag(schema.run_problem(run))
+                    self._note_new_run(RUNS, self._runs, index, run)
             elif len(path) == 1 and isinstance(event, MapEvent):  # fields of one run
                 for key, change in cast(Any, event).keys.items():
                     if change["action"] == "delete":
@@ -283,10 +323,9 @@ class DocumentGuard:
         for event in events:
             path = event.path
             if not path:  # the list of test runs
-                for op in event.delta:
-                    for run in op.get("insert", ()):
-                        self._flag(schema.test_run_problem(run))
-                        self._note_new_run(TEST_RUNS, run)
+                for index, run in _inserted(event.delta):
+                    self._flag(schema.test_run_problem(run))
+                    self._note_new_run(TEST_RUNS, runs, index, run)
             elif len(path) == 1 and isinstance(event, MapEvent):  # fields of one test run
                 for key, change in cast(Any, event).keys.items():
                     if change["action"] == "delete":
@@ -306,15 +345,29 @@ class DocumentGuard:
             else:
                 self._flag("test runs hold no other shared types")
 
-    def _note_new_run(self, root: str, run: Any) -> None:
+    def _note_new_run(self, root: str, runs: Array[Any], index: int, run: Any) -> None:
+        self._inserted_runs += 1
+        if self._inserted_runs > MAX_NEW_RUNS:
+            self._flag(f"more than {MAX_NEW_RUNS} runs at once")
+            return
+        if len(runs) > MAX_KEPT_RUNS:
+            # Pages keep their latest 50; the cap keeps every scan of the list short.
+            self._flag(f"more than {MAX_KEPT_RUNS} runs in the interview")
+            return
         run_id = run.get("id") if isinstance(run, Map) else None
-        if isinstance(run_id, str):
-            self.new_runs.append((root, run_id))
-            # Ids of runs that never reached the document (refused, or held for good) must
-            # not pile up.
-            del self.new_runs[:-MAX_NEW_RUNS]
+        if not isinstance(run_id, str):
+            return  # the run's own check has flagged it
+        for other in range(len(runs)):
+            if other != index and _id_of(runs[other]) == run_id:
+                # An author is written to the run of that id: a copy of someone else's
+                # id would get theirs rewritten.
+                self._flag("a run with this id exists")
+                return
+        self.new_runs.append((root, index, run_id))
+        # Ids of runs that never reached the document (held for good) must not pile up.
+        del self.new_runs[:-MAX_NEW_RUNS]
 
-    def take_new_runs(self) -> list[tuple[str, str]]:
+    def take_new_runs(self) -> list[tuple[str, int, str]]:
         """The runs inserted since the last call (see ``new_runs``)."""
         taken, self.new_runs = self.new_runs, []
         return taken
@@ -334,3 +387,20 @@ def _code_problem(source: Text) -> str | None:
     if len(source) != len(str(source).encode("utf-8")):
         return "the code is plain text"
     return None
+
+
+def _inserted(delta: Any) -> list[tuple[int, Any]]:
+    """(index, value) of what a list event inserted, indices in the list after it."""
+    found: list[tuple[int, Any]] = []
+    position = 0
+    for op in delta:
+        if "retain" in op:
+            position += int(op["retain"])
+        for value in op.get("insert", ()):
+            found.append((position, value))
+            position += 1
+    return found
+
+
+def _id_of(run: Any) -> Any:
+    return run.get("id") if isinstance(run, Map) else None

@@ -197,7 +197,7 @@ class RoomSync:
             # they receive): the room has it, nothing to check or apply.
             return
         try:
-            ready = self.guard.check(update)
+            ready = self.guard.check(update, self.peers[peer].who.key)
         except Refused as e:
             self.stats.updates_refused += 1
             self.log.info("DevInterview: closing a room connection: %s", e.reason)
@@ -221,17 +221,17 @@ class RoomSync:
         in the room, the replay or the report. Stored and relayed as a server write."""
         wanted = self.guard.take_new_runs()
         with self.doc.transaction(origin="devinterview-server"):
-            for root, run_id in wanted:
-                runs: Array[Any] = self.doc.get(root, type=Array)
-                for run in runs:
-                    if isinstance(run, Map) and run.get("id") == run_id:
-                        claimed = run.get("by")
-                        color = claimed.get("color") if isinstance(claimed, dict) else None
-                        if not (isinstance(color, str) and _is_hex_colour(color)):
-                            color = _PALETTE[sum(who.key.encode()) % len(_PALETTE)]
-                        signed = {"name": who.name, "color": color, "role": who.role}
-                        if claimed != signed:
-                            run["by"] = signed
+            for root, index, run_id in wanted:
+                run = _run_at(self.doc.get(root, type=Array), index, run_id)
+                if run is None:
+                    continue
+                claimed = run.get("by")
+                color = claimed.get("color") if isinstance(claimed, dict) else None
+                if not (isinstance(color, str) and _is_hex_colour(color)):
+                    color = _PALETTE[sum(who.key.encode()) % len(_PALETTE)]
+                signed = {"name": who.name, "color": color, "role": who.role}
+                if claimed != signed:
+                    run["by"] = signed
 
     def apply_remote(self, update: bytes) -> None:
         """Apply a row another server stored (its guard checked it): sent to our
@@ -439,3 +439,18 @@ def _is_hex_colour(value: str) -> bool:
         and value[0] == "#"
         and all(c in "0123456789abcdefABCDEF" for c in value[1:])
     )
+
+
+def _run_at(runs: Array[Any], index: int, run_id: str) -> Map[Any] | None:
+    """The run of that id: where it was inserted, or (moved by a later insert or trim in
+    the same step) found among the runs, whose number the guard bounds; ids are unique."""
+    count = len(runs)
+    if index < count:
+        run = runs[index]
+        if isinstance(run, Map) and run.get("id") == run_id:
+            return run
+    for other in range(count):
+        run = runs[other]
+        if isinstance(run, Map) and run.get("id") == run_id:
+            return run
+    return None
