@@ -8,11 +8,12 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from . import persistence, rest, rooms, runner, team
+from . import persistence, replay, rest, rooms, runner, team
 from .common import Result, print_table, save
 
 SUITES = {
     "persistence": persistence.run,
+    "replay": replay.run,
     "rest": rest.run,
     "rooms": rooms.run,
     "runner": runner.run,

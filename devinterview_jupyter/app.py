@@ -15,7 +15,7 @@ from jupyter_server.extension.application import ExtensionApp
 from sqlalchemy.engine import make_url
 from traitlets import Bool, Enum, Float, Int, List, Unicode, default, validate
 
-from .api.ratelimit import FailureLimiter
+from .api.ratelimit import FailureLimiter, RequestLimiter
 from .api.routes import api_handlers, candidate_site_handlers
 from .candidate.site import (
     DEFAULT_SITE_DIR,
@@ -25,9 +25,11 @@ from .candidate.site import (
 )
 from .db.engine import Database, DatabaseUnavailable
 from .db.url import DatabaseURLError, normalize_database_url, redact_url
+from .integrity import DEFAULT_MAX_EVENTS, DEFAULT_PASTE_CHARS, MAX_PASTE_CHARS, Policy
 from .logs import drop_unwritten_levels
 from .questions import chosen
 from .questions.library import QuestionLibrary, folders_of
+from .replay import DEFAULT_MAX_LOG_BYTES, TimelineCache
 from .retention import apply_retention
 from .rooms.budget import ConnectionCounter, RoomLimits, SendBudget
 from .rooms.bus import Bus, PostgresBus
@@ -350,6 +352,63 @@ class DevInterviewApp(ExtensionApp):
         with: changing this setting changes only scorecards created afterwards.""",
     ).tag(config=True)
 
+    integrity_signals = Bool(
+        True,
+        help="""Record integrity signals of interviews: large pastes into the code editor
+        (their size only), and when the candidate's page is hidden or loses focus (from
+        when to when), shown to the interviewers live and in the replay. The candidate is
+        told exactly this before the interview starts. False: nothing is recorded, no page
+        reports anything, and the candidate is told that nothing is (docs/integrity.md).""",
+    ).tag(config=True)
+
+    integrity_paste_chars = Int(
+        DEFAULT_PASTE_CHARS,
+        min=1,
+        max=MAX_PASTE_CHARS,
+        help="""Characters from which a paste into the code editor is "large" and recorded
+        (its size, not its text). The pages are told this value; smaller pastes are
+        neither reported nor accepted.""",
+    ).tag(config=True)
+
+    integrity_max_events_per_session = Int(
+        DEFAULT_MAX_EVENTS,
+        min=1,
+        help="""Most integrity events stored for one interview; past it further reports
+        are refused (409 `event_limit`) and the interviewers' list says the limit was
+        reached. Ending a hidden or unfocused interval adds none.""",
+    ).tag(config=True)
+
+    integrity_events_per_minute = Int(
+        60,
+        min=0,
+        help="""Integrity reports one participant (a candidate invite or an interviewer)
+        may send per minute; past it they are answered 429 with `Retry-After` until the
+        minute is over. A page sends one per large paste and two per hidden or unfocused
+        interval. 0 turns the limit off.""",
+    ).tag(config=True)
+
+    replay_cache_bytes = Int(
+        256 * 1024 * 1024,
+        min=0,
+        help="""Memory for the replays of recently opened interviews (each kept as its log,
+        its checkpoints and its notes, as estimated: about 32 MB for an hour of typing,
+        drawing and running, docs/replay.md). Past it the replay used least recently is
+        dropped and read again from the database when next opened. A replay that alone
+        would need more is refused (413 `replay_too_large`) and evicts nothing. 0 keeps
+        none: every request of the replay then reads the whole history again (slow
+        scrubbing), and only `replay_max_log_bytes` bounds it.""",
+    ).tag(config=True)
+
+    replay_max_log_bytes = Int(
+        DEFAULT_MAX_LOG_BYTES,
+        min=64 * 1024,
+        help="""Most bytes of stored updates (the interview's log and the notes' together)
+        the server replays for one session; past it the replay and the report are refused
+        (413 `replay_too_large`) as soon as the rows read reach it, and the refusal is
+        remembered until the history changes. Four times the default
+        `room_max_document_bytes`: an hour of typing, drawing and running is about 3 MB.""",
+    ).tag(config=True)
+
     database: Database
     rooms: RoomManager
     # The interviewers' private notes: rooms of their own kind (rooms/kind.py).
@@ -358,6 +417,8 @@ class DevInterviewApp(ExtensionApp):
     send_budget: SendBudget
     room_connections: ConnectionCounter
     invite_failures: FailureLimiter
+    integrity_limiter: RequestLimiter
+    replay_cache: TimelineCache
 
     def _configure_logging(self) -> None:
         # traitlets (re)configures logging whenever log_level or logging_config changes,
@@ -415,6 +476,14 @@ class DevInterviewApp(ExtensionApp):
         """Whether a page on ``origin`` (another than the server's own) may use the API."""
         return origin.rstrip("/").lower() in {o.rstrip("/").lower() for o in self.allowed_origins}
 
+    def integrity_policy(self) -> Policy:
+        """What is recorded of interviews (integrity.py), from the settings."""
+        return Policy(
+            signals=self.integrity_signals,
+            paste_chars=self.integrity_paste_chars,
+            max_events=self.integrity_max_events_per_session,
+        )
+
     def page_options(self) -> dict[str, str]:
         """The settings the browser needs, for JupyterLab's page config and the candidate
         page's `jupyter-lite.json` (PageConfig options)."""
@@ -449,6 +518,7 @@ class DevInterviewApp(ExtensionApp):
             window_seconds=60.0,
             max_addresses=self.invite_failure_addresses,
         )
+        self.integrity_limiter = RequestLimiter(self.integrity_events_per_minute)
         # Names this server process in the shared room log and in notices.
         origin = uuid.uuid4().hex[:16]
         self.rooms = self.create_rooms(INTERVIEW_ROOM, origin)
@@ -464,9 +534,13 @@ class DevInterviewApp(ExtensionApp):
         self.send_budget = SendBudget(self.room_send_budget_bytes)
         self.room_connections = ConnectionCounter(self.room_refusal_cooldown_seconds)
         self.rooms.on_refusal = self.room_connections.cool_down
-        self.note_rooms.on_refusal = self.room_connections.cool_down
+        # The notes room counts its connections under its own key (rooms/handler.py).
+        self.note_rooms.on_refusal = lambda key: self.room_connections.cool_down(
+            f"{key}#{NOTES_ROOM.name}"
+        )
         database = self.database
         self.rooms.question_view = lambda sid: chosen.current_view(database, sid)
+        self.replay_cache = TimelineCache(self.replay_cache_bytes, self.replay_max_log_bytes)
         self.log.info("DevInterview uses database %s", redact_url(self.database.url))
         assert self.serverapp is not None
         self.questions = QuestionLibrary(

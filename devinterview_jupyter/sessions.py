@@ -14,8 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from . import team
 from .auth import hash_token, new_token, resolve_invite
 from .db.engine import Database
-from .db.models import InterviewSession, Invite, RoomUpdate, Scorecard, SessionQuestion, utcnow
+from .db.models import (
+    InterviewSession,
+    Invite,
+    NoteUpdate,
+    RoomUpdate,
+    Scorecard,
+    SessionEvent,
+    SessionQuestion,
+    utcnow,
+)
 from .errors import conflict, not_found
+from .integrity import close_open
 
 
 class SessionRow(Protocol):
@@ -185,6 +195,8 @@ async def terminate_session(db: AsyncSession, session_id: uuid.UUID) -> Intervie
         session.status = "terminated"
         session.ended_at = ended
         session.duration_minutes = duration_minutes(session.started_at, ended)
+        # A page hidden when the interview ends will never say "visible again".
+        await close_open(db, session_id, ended)
     return session
 
 
@@ -192,9 +204,11 @@ async def delete_session(db: AsyncSession, session_id: uuid.UUID) -> None:
     await get_session(db, session_id, for_update=True)
     # Explicit deletes: SQLite only cascades with its foreign-key pragma on.
     await db.execute(delete(RoomUpdate).where(RoomUpdate.session_id == session_id))
+    await db.execute(delete(NoteUpdate).where(NoteUpdate.session_id == session_id))
     await db.execute(delete(Invite).where(Invite.session_id == session_id))
     await db.execute(delete(SessionQuestion).where(SessionQuestion.session_id == session_id))
     await db.execute(delete(Scorecard).where(Scorecard.session_id == session_id))
+    await db.execute(delete(SessionEvent).where(SessionEvent.session_id == session_id))
     await db.execute(delete(InterviewSession).where(InterviewSession.id == session_id))
 
 

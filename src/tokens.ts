@@ -8,6 +8,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 
 import type {
+  IEventReport,
   ICoInterviewer,
   ICoInterviewerList,
   IInviteCreate,
@@ -28,6 +29,8 @@ import type {
   ISessionList,
   ISessionQuestion,
   ISessionQuestionSet,
+  ISessionEvent,
+  ISessionEventList,
   ISessionUpdate,
   ITimerState,
   Language,
@@ -186,6 +189,22 @@ export interface IDevInterviewClient {
   scorecardSummary(
     sessionIds: readonly string[]
   ): Promise<IScorecardSummaryList>;
+
+  /**
+   * Report an integrity signal (the candidate's page; interviewers may too).
+   * The server stamps the time and knows who reports; it answers the event,
+   * or undefined for an end with no interval open. Rejects with 409 once the
+   * interview has ended or when nothing is recorded, 429 past the rate limit.
+   */
+  reportEvent(
+    sessionId: string,
+    body: IEventReport
+  ): Promise<ISessionEvent | undefined>;
+
+  /**
+   * The integrity signals of a session (interviewers only), oldest first.
+   */
+  listEvents(sessionId: string): Promise<ISessionEventList>;
 
   /**
    * Exchange an invite token for the candidate's access to its session.

@@ -1,3 +1,6 @@
 import './base.css';
 import './questions.css';
 import './scorecards.css';
+import './notes.css';
+import './integrity.css';
+import './replay.css';

@@ -35,7 +35,12 @@ class JoinHandler(DevInterviewHandler):
                 raise self.invite_failure(ApiError(401, e.message, e.reason)) from e
             if session.status == "terminated":
                 raise ApiError(410, "this interview has ended", "ended")
-            body = {"session": candidate_session_json(session), "role": invite.role}
+            body = {
+                "session": candidate_session_json(session),
+                "role": invite.role,
+                # What the page records, shown to the candidate before the interview.
+                "integrity": self.devinterview.integrity_policy().as_json(),
+            }
             expires = invite.expires_at
         await self.devinterview.rooms.session_changed(session)
         self.set_cookie(

@@ -10,6 +10,9 @@ when the limit is reached, and with the address's next logged failure.
 Memory is bounded: at most ``max_addresses`` addresses are tracked, the least recently
 failing one is forgotten first. IPv6 clients are counted per /64 network (one host
 usually holds a whole /64); an IPv4-mapped address counts as its IPv4 address.
+
+``RequestLimiter`` counts the requests of one authenticated participant instead (the
+integrity events a page reports, docs/integrity.md).
 """
 
 from __future__ import annotations
@@ -119,3 +122,50 @@ class FailureLimiter:
                 "answering 429 until its window ends"
             )
         return Verdict(log_request=log_request, notes=notes)
+
+
+@dataclass(slots=True)
+class _Count:
+    start: float
+    requests: int = 0
+
+
+class RequestLimiter:
+    """Requests per key (an authenticated participant, not an address) in fixed windows:
+    past ``limit`` in a window, the key waits for the window's end. Memory is bounded as
+    for ``FailureLimiter``: the least recently seen key is forgotten first."""
+
+    def __init__(
+        self,
+        limit: int,
+        *,
+        window_seconds: float = 60.0,
+        max_keys: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limit = limit  # 0: no limit
+        self.window_seconds = window_seconds
+        self.max_keys = max(1, max_keys)
+        self.clock = clock
+        self._counts: OrderedDict[str, _Count] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def hit(self, key: str) -> int | None:
+        """Count a request of ``key``: None if it may be served, else the seconds until
+        it may try again (a refused request is not counted)."""
+        if self.limit <= 0:
+            return None
+        now = self.clock()
+        count = self._counts.get(key)
+        if count is None or now - count.start >= self.window_seconds:
+            count = _Count(start=now)
+            self._counts[key] = count
+            while len(self._counts) > self.max_keys:
+                self._counts.popitem(last=False)
+        self._counts.move_to_end(key)
+        if count.requests >= self.limit:
+            return max(1, math.ceil(count.start + self.window_seconds - now))
+        count.requests += 1
+        return None

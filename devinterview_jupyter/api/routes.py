@@ -8,9 +8,12 @@ from ..candidate.handlers import CandidateRedirectHandler, CandidateSiteHandler
 from ..rooms.handler import NotesRoomHandler, RoomHandler
 from .candidate import JoinHandler, MeHandler
 from .clock import TimeHandler, TimerHandler
+from .events import EventsHandler
 from .invites import InviteHandler, InvitesHandler
 from .meta import NotFoundHandler, OpenAPIHandler
 from .questions import QuestionHandler, QuestionsHandler, RevealHandler, SessionQuestionHandler
+from .replay import ReplayHandler, ReplayStateHandler
+from .report import ReportHandler, ReportNotebookHandler
 from .scorecards import (
     MyScorecardHandler,
     ScorecardsHandler,
@@ -43,6 +46,11 @@ def api_handlers() -> list[tuple[str, Any]]:
         (rf"/{p}/sessions/{_ID}/scorecards/mine/?", MyScorecardHandler),
         (rf"/{p}/sessions/{_ID}/scorecards/mine/submit/?", SubmitScorecardHandler),
         (rf"/{p}/scorecards/summary/?", ScorecardSummaryHandler),
+        (rf"/{p}/sessions/{_ID}/events/?", EventsHandler),
+        (rf"/{p}/sessions/{_ID}/replay/?", ReplayHandler),
+        (rf"/{p}/sessions/{_ID}/replay/state/?", ReplayStateHandler),
+        (rf"/{p}/sessions/{_ID}/report\.ipynb", ReportNotebookHandler),
+        (rf"/{p}/sessions/{_ID}/report/?", ReportHandler),
         (rf"/{p}/questions/?", QuestionsHandler),
         (rf"/{p}/questions/{_ID}/?", QuestionHandler),
         (rf"/{p}/join/?", JoinHandler),

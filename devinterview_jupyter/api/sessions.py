@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from jupyter_server.auth.decorator import allow_unauthenticated, authorized
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .. import integrity
 from .. import sessions as ops
 from ..auth import RESOURCE_SESSIONS, Candidate
 from ..db.models import InterviewSession
@@ -139,7 +140,9 @@ class _TransitionHandler(DevInterviewHandler):
     async def post(self, session_id: str) -> None:
         sid = parse_uuid(session_id, "session id")
         await self.require_session_role(sid)
-        async with self.database.session() as db:
+        # Serialised with integrity reports (SQLite has no row lock): a report checked
+        # "not terminated" must not open an interval after terminate closed them all.
+        async with integrity.session_lock(sid), self.database.session() as db:
             session = await type(self).transition(db, sid)
             body = session_json(session)
         await self.devinterview.rooms.session_changed(session)

@@ -36,6 +36,7 @@ _OUR_INTERVIEWER_PLUGINS = [
     "devinterview-jupyter:client",
     "devinterview-jupyter:dashboard",
     "devinterview-jupyter:interview",
+    "devinterview-jupyter:replay",
 ]
 
 # JupyterLite/JupyterLab plugins of the REPL app that the candidate page must not run:

@@ -6,6 +6,7 @@ import { Signal } from '@lumino/signaling';
 import type { IDevInterviewClient } from '../tokens';
 import { DevInterviewAPIError, ErrorMessages } from './errors';
 import type {
+  IEventReport,
   ICoInterviewer,
   ICoInterviewerList,
   IInviteCreate,
@@ -26,6 +27,8 @@ import type {
   ISessionList,
   ISessionQuestion,
   ISessionQuestionSet,
+  ISessionEvent,
+  ISessionEventList,
   ISessionUpdate,
   ITimerState,
   TimerAction
@@ -288,6 +291,25 @@ export class DevInterviewClient implements IDevInterviewClient {
       items.push(...(page?.items ?? []));
     }
     return { items };
+  }
+
+  reportEvent(
+    sessionId: string,
+    body: IEventReport
+  ): Promise<ISessionEvent | undefined> {
+    return this._request<ISessionEvent | undefined>(
+      'POST',
+      ['sessions', sessionId, 'events'],
+      { body }
+    );
+  }
+
+  listEvents(sessionId: string): Promise<ISessionEventList> {
+    return this._request<ISessionEventList>('GET', [
+      'sessions',
+      sessionId,
+      'events'
+    ]);
   }
 
   join(token: string): Promise<IJoinResult> {

@@ -413,6 +413,107 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/sessions/{session_id}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    /** The session's integrity events (interviewers only), in the order they started, with what the server records. */
+    get: operations['listEvents'];
+    put?: never;
+    /** Report an integrity signal: a large paste (its size) or the start or end of the page being hidden or unfocused. The candidate's page sends these with its invite as a bearer token (never the cookie alone); interviewers may too. Times are the server's; who reports comes from the credential. */
+    post: operations['reportEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{session_id}/replay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    /** The replay timeline of a session, live or ended: its steps (one per stored row of the room's log), their times and the markers of what happened when. */
+    get: operations['getReplay'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{session_id}/replay/state': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    /** The room as it was right after one step of the replay, with the interviewers' notes as they were then. */
+    get: operations['getReplayState'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{session_id}/report': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    /** The report of a session, live or ended, as JSON (interviewers only): the session, the question, the final code, runs, test runs, notes, the scorecards the caller may see, integrity events, the whiteboard and the timeline. */
+    get: operations['getReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{session_id}/report.ipynb': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    /** The report of a session as a Jupyter notebook (nbformat 4) to download (interviewers only). */
+    get: operations['getReportNotebook'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -514,6 +615,7 @@ export interface components {
       session: components['schemas']['CandidateSession'];
       /** @enum {string} */
       role: 'candidate';
+      integrity: components['schemas']['IntegrityPolicy'];
     };
     Me: {
       /** @enum {string} */
@@ -710,6 +812,242 @@ export interface components {
     };
     ScorecardSummaryList: {
       items: components['schemas']['ScorecardSummary'][];
+    };
+    /**
+     * @description `paste`: a large paste into the code editor; `hidden`: the page was not visible; `unfocused`: the window did not have the focus.
+     * @enum {string}
+     */
+    EventKind: 'paste' | 'hidden' | 'unfocused';
+    PasteReport: {
+      /** @constant */
+      kind: 'paste';
+      /** @description Characters pasted (the text itself is never sent). At least the server's `paste_chars`. */
+      size: number;
+    };
+    IntervalReport: {
+      /** @enum {string} */
+      kind: 'hidden' | 'unfocused';
+      /** @enum {string} */
+      state: 'start' | 'end';
+    };
+    /** @description What a page reports. No time and no identity: the server stamps both. */
+    EventReport:
+      | components['schemas']['PasteReport']
+      | components['schemas']['IntervalReport'];
+    /** @description An integrity signal, timed by the server's clock. */
+    SessionEvent: {
+      id: number;
+      kind: components['schemas']['EventKind'];
+      /**
+       * @description Who reported it.
+       * @enum {string}
+       */
+      role: 'candidate' | 'interviewer';
+      /** @description The session's candidate name for the candidate (null when it has none), the Jupyter user name for an interviewer. */
+      participant_name: string | null;
+      /**
+       * Format: date-time
+       * @description When it happened (a paste) or began.
+       */
+      started_at: string;
+      /**
+       * Format: date-time
+       * @description When a hidden or unfocused interval ended; null while it lasts, and for pastes.
+       */
+      ended_at: string | null;
+      /** @description Characters pasted; null for the other kinds. */
+      size: number | null;
+    };
+    /** @description What the server records of an interview (docs/integrity.md). */
+    IntegrityPolicy: {
+      /** @description Whether integrity signals are recorded at all. */
+      signals: boolean;
+      /** @description Characters from which a paste is recorded. */
+      paste_chars: number;
+    };
+    SessionEventList: {
+      events: components['schemas']['SessionEvent'][];
+      /** @description Whether integrity signals are recorded now. */
+      signals: boolean;
+      paste_chars: number;
+      /** @description The session has its most events: later ones were not recorded. */
+      limit_reached: boolean;
+    };
+    /** @enum {string} */
+    ReplayMarkerKind:
+      | 'start'
+      | 'run'
+      | 'test_run'
+      | 'language'
+      | 'reveal'
+      | 'paste'
+      | 'hidden'
+      | 'unfocused'
+      | 'terminate';
+    /** @description Something that happened at a step: a run or test run first appears (so the code at that step is what it ran), the language changes, a question part is revealed, the interview starts or ends, or an integrity event (at its own time, on the last step at or before it). */
+    ReplayMarker: {
+      kind: components['schemas']['ReplayMarkerKind'];
+      step: number;
+      /** @description Milliseconds from `started_at`. */
+      at_ms: number;
+      label: string;
+      detail: string | null;
+    };
+    ReplayTimeline: {
+      /** Format: uuid */
+      session_id: string;
+      /**
+       * Format: date-time
+       * @description The first stored row's time (the session's creation when there is none).
+       */
+      started_at: string;
+      /**
+       * Format: date-time
+       * @description The later of the last row's time and the session's end.
+       */
+      ended_at: string;
+      duration_ms: number;
+      /** @description Stored rows of the room's log (snapshots are not steps); steps are numbered 0 .. steps-1. */
+      steps: number;
+      /** @description Milliseconds from `started_at` of each step, never decreasing. */
+      times: number[];
+      /** @description Ordered by step, then time. */
+      markers: components['schemas']['ReplayMarker'][];
+    };
+    /** @description The room's document right after a step, as plain JSON (numbers as Yjs keeps them, possibly floats). */
+    ReplayState: {
+      step: number;
+      at_ms: number;
+      code: string;
+      language: string | null;
+      status: string | null;
+      /** @description The board's tldraw records as stored ({key, val}). */
+      whiteboard: unknown[];
+      /** @description The room's runs (as its `runs` array holds them, with their output). */
+      runs: unknown[];
+      /** @description The room's test runs (its `testRuns` array). */
+      test_runs: unknown[];
+      /** @description The question as the room showed it ({} when none). */
+      question: Record<string, never>;
+      /** @description The interviewers' private notes as stored at or before the step's time. */
+      notes: string;
+    };
+    /** @description Who ran it, as the room recorded it (the name is the participant's own). */
+    ReportAuthor: {
+      name: string;
+      /** @enum {string} */
+      role: 'candidate' | 'interviewer' | 'unknown';
+    };
+    /** @description One chunk of a run's output: text of a stream (`system`: the runner's own messages) or a result table (SQL). */
+    ReportOutput:
+      | {
+          /** @constant */
+          kind: 'text';
+          /** @enum {string} */
+          stream: 'stdout' | 'stderr' | 'system';
+          text: string;
+        }
+      | {
+          /** @constant */
+          kind: 'table';
+          columns: string[];
+          rows: (string | number | null)[][];
+          truncated: boolean;
+        };
+    ReportRun: {
+      id: string;
+      language: string;
+      /** @description The code as it was run. */
+      code: string;
+      stdin: string;
+      by: components['schemas']['ReportAuthor'];
+      /** @enum {string} */
+      status:
+        | 'running'
+        | 'ok'
+        | 'error'
+        | 'timeout'
+        | 'stopped'
+        | 'failed'
+        | 'unknown';
+      /**
+       * Format: date-time
+       * @description By the clock of the browser that ran it (null when implausible).
+       */
+      started_at: string | null;
+      duration_ms: number | null;
+      output: components['schemas']['ReportOutput'][];
+    };
+    ReportTestCase: {
+      name: string;
+      input: string;
+      expected: string;
+      actual: string | null;
+      error: string | null;
+      /** @enum {string} */
+      status: 'pass' | 'fail' | 'error' | 'timeout';
+      duration_ms: number | null;
+    };
+    ReportTestRun: {
+      id: string;
+      language: string;
+      /** @description The room's id of the question the tests were of. */
+      question: string;
+      by: components['schemas']['ReportAuthor'];
+      /** @enum {string} */
+      status: 'running' | 'done' | 'stopped' | 'failed' | 'unknown';
+      /** Format: date-time */
+      started_at: string | null;
+      total: number;
+      passed: number;
+      results: components['schemas']['ReportTestCase'][];
+    };
+    /** @description The scorecards the caller may see: their own first, the others' submitted ones only once the caller's own is submitted (never another's draft). */
+    ReportScorecards: {
+      /** @description The caller: whose view of the scorecards this is. */
+      viewer: string;
+      items: components['schemas']['Scorecard'][];
+      /** @description Submitted scorecards of others the caller may not see yet. */
+      hidden: number;
+      /** @description The visibility rule, in words. */
+      rule: string;
+    };
+    ReportWhiteboard: {
+      /** @description Shapes drawn. */
+      shapes: number;
+      /** @description Shapes not drawn (kinds the picture does not draw). */
+      skipped: number;
+      /** @description The board as a standalone SVG document (no script, no external reference); null when there is nothing to draw. */
+      svg: string | null;
+    };
+    ReportTimelineEntry: {
+      /** @description As the replay's markers: start, run, test_run, language, reveal, paste, hidden, unfocused, terminate. */
+      kind: string;
+      /** Format: date-time */
+      at: string;
+      /** @description Milliseconds from the first change stored in the room. */
+      offset_ms: number;
+      label: string;
+      detail: string | null;
+    };
+    /** @description Everything kept of an interview, for interviewers and applicant-tracking systems (docs/report.md). Of a live session: the interview so far. */
+    Report: {
+      /** Format: date-time */
+      generated_at: string;
+      session: components['schemas']['Session'];
+      /** @description The current question, whole (hidden tests and rubric too); null when none was chosen. */
+      question: components['schemas']['SessionQuestion'] | null;
+      /** @description The interview's language at the end. */
+      language: string;
+      final_code: string;
+      runs: components['schemas']['ReportRun'][];
+      test_runs: components['schemas']['ReportTestRun'][];
+      /** @description The interviewers' private notes. */
+      notes: string;
+      scorecards: components['schemas']['ReportScorecards'];
+      events: components['schemas']['SessionEvent'][];
+      whiteboard: components['schemas']['ReportWhiteboard'];
+      timeline: components['schemas']['ReportTimelineEntry'][];
     };
   };
   responses: never;
@@ -2613,6 +2951,519 @@ export interface operations {
       };
       /** @description Credential not allowed here (a candidate's credential never is). */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listEvents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The events. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionEventList'];
+        };
+      };
+      /** @description Malformed request: the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate's credential never is). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such session (or not one of yours, when sessions are restricted to their owners). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  reportEvent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EventReport'];
+      };
+    };
+    responses: {
+      /** @description A start while an interval of that kind is open (the open one, unchanged), or an end (the interval it closed). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionEvent'];
+        };
+      };
+      /** @description A new event: a paste, or a start with no interval of that kind open. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionEvent'];
+        };
+      };
+      /** @description An end with no interval of that kind open: nothing changed. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed request or report (`validation_error`, `invalid_event`): the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A candidate's invite for another session (`forbidden`), or the candidate's `/join` cookie without the bearer token (`bearer_required`: the cookie only reads). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such session (or not one of yours, when sessions are restricted to their owners). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Nothing is recorded: the interview has ended (`terminated`), the session has its most events (`event_limit`), or integrity signals are turned off (`disabled`). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Request body too large. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A paste smaller than the server records (`below_threshold`). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many reports from this participant this minute (`rate_limited`), or too many failed invite checks from this client address; `Retry-After` says in how many seconds to try again. */
+      429: {
+        headers: {
+          /** @description Seconds until the caller may try again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getReplay: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The timeline. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReplayTimeline'];
+        };
+      };
+      /** @description Malformed request: the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate's credential never is). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such session (or not one of yours, when sessions are restricted to their owners). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The interview's history is too large for this server to replay (reason `replay_too_large`; settings `replay_max_log_bytes`, `replay_cache_bytes`). */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getReplayState: {
+    parameters: {
+      query: {
+        /** @description A step of the timeline, 0 .. steps-1 (not clamped: outside it is a 400 `step_out_of_range`). */
+        step: number;
+      };
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The state after that step. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReplayState'];
+        };
+      };
+      /** @description Malformed request, or a step outside the timeline (`step_out_of_range`). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate's credential never is). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such session (or not one of yours, when sessions are restricted to their owners). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The interview's history is too large for this server to replay (reason `replay_too_large`; settings `replay_max_log_bytes`, `replay_cache_bytes`). */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getReport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The report. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Report'];
+        };
+      };
+      /** @description Malformed request: the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate's credential never is). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such session (or not one of yours, when sessions are restricted to their owners). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The interview's history is too large for this server to replay (reason `replay_too_large`; settings `replay_max_log_bytes`, `replay_cache_bytes`). */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getReportNotebook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The notebook, as an attachment named `interview-<title>-<date>.ipynb`. */
+      200: {
+        headers: {
+          /** @description `attachment; filename="interview-<title>-<date>.ipynb"` (ASCII letters, digits and hyphens). */
+          'Content-Disposition'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/x-ipynb+json': {
+            /** @constant */
+            nbformat: 4;
+            nbformat_minor: number;
+            metadata: Record<string, never>;
+            cells: Record<string, never>[];
+          };
+        };
+      };
+      /** @description Malformed request: the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate's credential never is). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such session (or not one of yours, when sessions are restricted to their owners). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The interview's history is too large for this server to replay (reason `replay_too_large`; settings `replay_max_log_bytes`, `replay_cache_bytes`). */
+      413: {
         headers: {
           [name: string]: unknown;
         };

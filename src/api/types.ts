@@ -192,6 +192,31 @@ export type IScorecardSummary = Schemas['ScorecardSummary'];
 export type IScorecardSummaryList = Schemas['ScorecardSummaryList'];
 
 /**
+ * The kind of an integrity signal: a large paste, the page hidden or unfocused.
+ */
+export type IntegrityEventKind = Schemas['EventKind'];
+
+/**
+ * An integrity signal as interviewers see it, timed by the server.
+ */
+export type ISessionEvent = Schemas['SessionEvent'];
+
+/**
+ * The answer of `GET /sessions/{id}/events`.
+ */
+export type ISessionEventList = Schemas['SessionEventList'];
+
+/**
+ * The body of `POST /sessions/{id}/events`: what a page reports.
+ */
+export type IEventReport = Schemas['EventReport'];
+
+/**
+ * What the server records of an interview (told to the candidate on joining).
+ */
+export type IIntegrityPolicy = Schemas['IntegrityPolicy'];
+
+/**
  * The JSON body of every error answer.
  */
 export type IErrorBody = Schemas['Error'];

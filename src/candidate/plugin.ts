@@ -29,9 +29,10 @@ export const CANDIDATE_PLUGIN_ID = 'devinterview-jupyter:candidate';
  * The candidate page: active only on the JupyterLite site built by
  * `jupyter devinterview candidate-site build` (its `jupyter-lite.json` sets
  * `devinterviewCandidate`). It takes the invite token from the link, joins,
- * removes the token from the address bar and shows the interview panel in
- * candidate mode (editor, whiteboard and run areas, timer display,
- * participants) — or a friendly page saying why it cannot.
+ * removes the token from the address bar, tells the candidate exactly what is
+ * recorded (until "I understand") and shows the interview panel in candidate
+ * mode (editor, whiteboard and run areas, timer display, participants) — or a
+ * friendly page saying why it cannot.
  */
 export const candidatePlugin: JupyterFrontEndPlugin<void> = {
   id: CANDIDATE_PLUGIN_ID,
@@ -59,7 +60,7 @@ export const candidatePlugin: JupyterFrontEndPlugin<void> = {
     document.body.classList.add('jp-DevInterview-candidatePage');
     document.title = trans.__('Interview');
 
-    const notice = new CandidateNotice();
+    let notice = new CandidateNotice();
     notice.showJoining(trans);
     app.shell.add(notice, 'main');
 
@@ -114,18 +115,41 @@ export const candidatePlugin: JupyterFrontEndPlugin<void> = {
         { DevInterviewClient },
         { candidateServerSettings },
         { InterviewPanel },
-        { populateCandidateToolbar }
+        { populateCandidateToolbar },
+        recorded,
+        { startIntegritySignals }
       ] = await Promise.all([
         import('../api/client'),
         import('./settings'),
         import('../interview/panel'),
-        import('./toolbar')
+        import('./toolbar'),
+        import('../integrity/notice'),
+        import('../integrity/candidate')
       ]);
       const client = new DevInterviewClient({
         serverSettings: candidateServerSettings(serverUrl, token, crossOrigin)
       });
       const joined = await client.join(token);
       const session = joined.session;
+      // Before the interview: exactly what is recorded, until "I understand".
+      const policy = joined.integrity;
+      if (!recorded.wasAcknowledged(session.id, policy)) {
+        const told = new recorded.RecordedNotice({
+          policy,
+          sessionTitle: session.title,
+          trans
+        });
+        // The page's shell shows one widget at a time.
+        notice.dispose();
+        app.shell.add(told, 'main');
+        app.shell.activateById(told.id);
+        await told.acknowledged;
+        recorded.rememberAcknowledged(session.id, policy);
+        told.dispose();
+        notice = new CandidateNotice();
+        notice.showJoining(trans);
+        app.shell.add(notice, 'main');
+      }
       const name = session.candidate_name || trans.__('Candidate');
       const content = new InterviewPanel({
         session: { ...session, owner: '' },
@@ -146,9 +170,25 @@ export const candidatePlugin: JupyterFrontEndPlugin<void> = {
       widget.title.label = session.title;
       widget.title.closable = false;
       populateCandidateToolbar(widget, trans);
+      widget.toolbar.addItem(
+        'recorded',
+        recorded.recordedButton(policy, trans)
+      );
       notice.dispose();
       app.shell.add(widget, 'main');
       app.shell.activateById(widget.id);
+      // Only this page reports, and only what the notice listed (nothing when
+      // the server records no signals).
+      const signals = startIntegritySignals({
+        client,
+        sessionId: session.id,
+        policy,
+        editorNode: content.editor.node,
+        isReadOnly: () => content.readOnly
+      });
+      if (signals) {
+        widget.disposed.connect(() => signals.dispose());
+      }
     };
     start().catch(error => {
       console.warn('DevInterview: could not join the interview.', error);

@@ -4,8 +4,11 @@ import type { Message } from '@lumino/messaging';
 import type { LabIcon } from '@jupyterlab/ui-components';
 import {
   deleteIcon,
+  downloadIcon,
+  historyIcon,
   launchIcon,
   linkIcon,
+  notebookIcon,
   runIcon,
   stopIcon,
   usersIcon
@@ -46,7 +49,15 @@ const COLUMNS = [
  * The row actions, in order.
  */
 type RowAction =
-  'open' | 'copy-link' | 'co-interviewers' | 'start' | 'terminate' | 'delete';
+  | 'open'
+  | 'replay'
+  | 'download-report'
+  | 'open-report'
+  | 'copy-link'
+  | 'co-interviewers'
+  | 'start'
+  | 'terminate'
+  | 'delete';
 
 /**
  * The statuses the filter offers ('' = all).
@@ -169,6 +180,15 @@ export class SessionsPanel extends Widget {
       switch (action) {
         case 'open':
           await actions.open?.(session);
+          return;
+        case 'replay':
+          await actions.replay?.(session);
+          return;
+        case 'download-report':
+          await actions.downloadReport?.(session);
+          return;
+        case 'open-report':
+          await actions.openReport?.(session);
           return;
         case 'copy-link': {
           const invite = await this._client.createInvite(session.id);
@@ -514,6 +534,24 @@ export class SessionsPanel extends Widget {
     };
     const ended = session.status === 'terminated';
     button('open', launchIcon, trans.__('Open the interview'));
+    // Replays and reports: of live and ended interviews alike.
+    if (this._actions.replay) {
+      button('replay', historyIcon, trans.__('Replay the interview'));
+    }
+    if (this._actions.downloadReport) {
+      button(
+        'download-report',
+        downloadIcon,
+        trans.__('Download report (notebook)')
+      );
+    }
+    if (this._actions.openReport) {
+      button(
+        'open-report',
+        notebookIcon,
+        trans.__('Open report in JupyterLab')
+      );
+    }
     button(
       'copy-link',
       linkIcon,
@@ -632,6 +670,19 @@ export namespace SessionsPanel {
      * Open a session's interview.
      */
     open?: (session: ISession) => Promise<unknown> | void;
+    /**
+     * Open a session's replay (the row button shows only with it).
+     */
+    replay?: (session: ISession) => Promise<unknown> | void;
+    /**
+     * Download a session's report (the row button shows only with it).
+     */
+    downloadReport?: (session: ISession) => Promise<unknown> | void;
+    /**
+     * Save a session's report as a notebook and open it (the row button
+     * shows only with it).
+     */
+    openReport?: (session: ISession) => Promise<unknown> | void;
     /**
      * Ask for a new session (the New session button shows only with it).
      */

@@ -21,6 +21,7 @@ import {
   INTERVIEW_PLUGIN_ID
 } from '../interview/ids';
 import { isLanguage } from '../model/language';
+import { CommandIDs as ReplayCommandIDs } from '../replay/ids';
 import { IDevInterviewClient } from '../tokens';
 import type { SessionsPanel } from './panel';
 import { DevInterviewSidebar } from './sidebar';
@@ -91,6 +92,18 @@ export const dashboardPlugin: JupyterFrontEndPlugin<void> = {
         actions: {
           open: session =>
             app.commands.execute(InterviewCommandIDs.openInterview, {
+              sessionId: session.id
+            }),
+          replay: session =>
+            app.commands.execute(ReplayCommandIDs.replay, {
+              sessionId: session.id
+            }),
+          downloadReport: session =>
+            app.commands.execute(ReplayCommandIDs.downloadReport, {
+              sessionId: session.id
+            }),
+          openReport: session =>
+            app.commands.execute(ReplayCommandIDs.openReport, {
               sessionId: session.id
             }),
           askNewSession: async () => {

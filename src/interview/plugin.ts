@@ -97,8 +97,15 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
       if (existing) {
         return existing;
       }
-      const [{ InterviewPanel }, { populateInterviewToolbar }] =
-        await Promise.all([import('./panel'), import('./toolbar')]);
+      const [
+        { InterviewPanel },
+        { populateInterviewToolbar },
+        { IntegrityMarkers }
+      ] = await Promise.all([
+        import('./panel'),
+        import('./toolbar'),
+        import('../integrity/markers')
+      ]);
       const session = await client.getSession(sessionId);
       await app.serviceManager.user.ready.catch(() => undefined);
       const content = new InterviewPanel({
@@ -125,6 +132,8 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
       });
       content.addHeaderItem(notesButton(sessionId));
       content.addHeaderItem(scorecardButton(sessionId));
+      // The candidate's integrity signals, live (polled while shown).
+      content.addHeaderItem(new IntegrityMarkers({ client, sessionId, trans }));
       timers.add(timer);
       timer.disposed.connect(() => timers.delete(timer));
       void tracker.add(widget);

@@ -393,7 +393,10 @@ function button(
   return element;
 }
 
-function renderChunk(
+/**
+ * One output chunk as the run log shows it (also the replay's run log).
+ */
+export function renderChunk(
   chunk: OutputChunk,
   trans: TranslationBundle
 ): HTMLElement {

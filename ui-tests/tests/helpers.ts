@@ -85,6 +85,12 @@ export async function interviewerLab(
  */
 export async function candidateConnected(page: Page): Promise<Locator> {
   const panel = page.locator('#devinterview-candidate-interview');
+  // What is recorded comes first, until "I understand" (once per tab and session).
+  const understood = page.locator('.jp-DevInterview-recordedAccept');
+  await expect(understood.or(panel)).toBeVisible({ timeout: 60000 });
+  if (await understood.isVisible()) {
+    await understood.click();
+  }
   await expect(panel.locator('.jp-DevInterview-connection')).toHaveAttribute(
     'data-state',
     'connected',

@@ -1,0 +1,21 @@
+/**
+ * The command ids of the replay and the report (kept apart from the panel
+ * so the dashboard can name them without loading it).
+ */
+export namespace CommandIDs {
+  export const replay = 'devinterview:replay';
+  export const downloadReport = 'devinterview:download-report';
+  export const openReport = 'devinterview:open-report';
+}
+
+/**
+ * The id of the replay plugin.
+ */
+export const REPLAY_PLUGIN_ID = 'devinterview-jupyter:replay';
+
+/**
+ * The id of a session's replay widget in the main area.
+ */
+export function replayWidgetId(sessionId: string): string {
+  return `devinterview-replay-${sessionId}`;
+}
