@@ -7,59 +7,10 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { notesStatusText } from '../notes/status';
 import { RoomConnection } from '../room/provider';
 import { FakeServer } from './fakeServer';
+import { FakeWebSocket } from './fakeWebSocket';
 
 const trans = nullTranslator.load('devinterview_jupyter');
 const SESSION = '6f1c2f4e-1b1a-4c55-9d0e-2d6f7d1b0a01';
-
-/**
- * FAKE websocket: records the URL it was opened with; the test opens it,
- * sends it frames and closes it with a code, as the server would.
- */
-class FakeWebSocket {
-  static readonly CONNECTING = 0;
-  static readonly OPEN = 1;
-  static readonly CLOSING = 2;
-  static readonly CLOSED = 3;
-  static instances: FakeWebSocket[] = [];
-
-  constructor(readonly url: string) {
-    FakeWebSocket.instances.push(this);
-  }
-
-  readyState = FakeWebSocket.CONNECTING;
-  binaryType = 'blob';
-  onopen: ((event: unknown) => void) | null = null;
-  onmessage: ((event: { data: ArrayBuffer }) => void) | null = null;
-  onclose: ((event: { code: number; reason: string }) => void) | null = null;
-  onerror: ((event: unknown) => void) | null = null;
-  sent: unknown[] = [];
-
-  send(data: unknown): void {
-    this.sent.push(data);
-  }
-
-  close(): void {
-    this.readyState = FakeWebSocket.CLOSED;
-  }
-
-  /**
-   * The server accepts and sends sync step 2 of an empty document.
-   */
-  openAndSync(): void {
-    this.readyState = FakeWebSocket.OPEN;
-    this.onopen?.({});
-    // messageSync (0), step 2 (1), the update of an empty doc ([0, 0]).
-    this.onmessage?.({ data: new Uint8Array([0, 1, 2, 0, 0]).buffer });
-  }
-
-  /**
-   * The server closes the connection with `code`.
-   */
-  serverClose(code: number): void {
-    this.readyState = FakeWebSocket.CLOSED;
-    this.onclose?.({ code, reason: '' });
-  }
-}
 
 function room(kind?: 'interview' | 'notes'): RoomConnection {
   return new RoomConnection({

@@ -13,7 +13,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { editIcon, lockIcon } from '@jupyterlab/ui-components';
+import { editIcon, LabIcon, lockIcon } from '@jupyterlab/ui-components';
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
@@ -174,54 +174,57 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     /**
-     * The interview's "Scorecard" button. Never disabled: scorecards are
-     * mostly written once the interview has ended.
+     * A labelled button of the interview's header that runs a command for the
+     * session. Never disabled: notes and scorecards are mostly written once
+     * the interview has ended.
      */
-    const scorecardButton = (sessionId: string): Widget => {
+    const headerButton = (
+      sessionId: string,
+      what: {
+        command: string;
+        label: string;
+        title: string;
+        icon: LabIcon;
+        className: string;
+      }
+    ): Widget => {
       const node = document.createElement('button');
       node.type = 'button';
-      node.className =
-        'jp-DevInterview-toolbarButton jp-DevInterview-scorecardButton';
-      editIcon.element({
+      node.className = `jp-DevInterview-toolbarButton ${what.className}`;
+      what.icon.element({
         container: node,
         tag: 'span',
         elementSize: 'normal',
         className: 'jp-DevInterview-buttonIcon'
       });
-      node.append(trans.__('Scorecard'));
-      node.title = trans.__(
-        'Your scorecard of this interview (never shown to the candidate)'
-      );
+      node.append(what.label);
+      node.title = what.title;
       node.addEventListener('click', () => {
-        void app.commands.execute(CommandIDs.openScorecard, { sessionId });
+        void app.commands.execute(what.command, { sessionId });
       });
       return new Widget({ node });
     };
-
-    /**
-     * The interview's "Notes" button: the interviewers' private notes, a room
-     * of their own beside the interview's.
-     */
-    const notesButton = (sessionId: string): Widget => {
-      const node = document.createElement('button');
-      node.type = 'button';
-      node.className =
-        'jp-DevInterview-toolbarButton jp-DevInterview-notesButton';
-      lockIcon.element({
-        container: node,
-        tag: 'span',
-        elementSize: 'normal',
-        className: 'jp-DevInterview-buttonIcon'
+    // The interviewers' private notes: a room of their own beside the interview's.
+    const notesButton = (sessionId: string): Widget =>
+      headerButton(sessionId, {
+        command: CommandIDs.openNotes,
+        label: trans.__('Notes'),
+        title: trans.__(
+          'Private notes of the interviewers (never shown to the candidate)'
+        ),
+        icon: lockIcon,
+        className: 'jp-DevInterview-notesButton'
       });
-      node.append(trans.__('Notes'));
-      node.title = trans.__(
-        'Private notes of the interviewers (never shown to the candidate)'
-      );
-      node.addEventListener('click', () => {
-        void app.commands.execute(CommandIDs.openNotes, { sessionId });
+    const scorecardButton = (sessionId: string): Widget =>
+      headerButton(sessionId, {
+        command: CommandIDs.openScorecard,
+        label: trans.__('Scorecard'),
+        title: trans.__(
+          'Your scorecard of this interview (never shown to the candidate)'
+        ),
+        icon: editIcon,
+        className: 'jp-DevInterview-scorecardButton'
       });
-      return new Widget({ node });
-    };
 
     const notes = new WidgetTracker<MainAreaWidget<NotesPanel>>({
       namespace: 'devinterview-notes'
