@@ -226,53 +226,81 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
         className: 'jp-DevInterview-scorecardButton'
       });
 
+    /**
+     * Open a session's side panel (notes, scorecard) beside its interview, or
+     * bring it to front; concurrent calls for one session share one opening.
+     */
+    const openBeside = async <T extends Widget>(
+      sessionId: string,
+      side: {
+        tracker: WidgetTracker<MainAreaWidget<T>>;
+        opening: Map<string, Promise<MainAreaWidget<T>>>;
+        id: string;
+        make: (title: string) => Promise<MainAreaWidget<T>>;
+      }
+    ): Promise<MainAreaWidget<T>> => {
+      let pending = side.opening.get(sessionId);
+      if (!pending) {
+        pending = (async () => {
+          const existing = side.tracker.find(w => w.id === side.id);
+          if (existing) {
+            return existing;
+          }
+          const interview = tracker.find(
+            w => w.id === interviewWidgetId(sessionId)
+          );
+          const title = interview
+            ? interview.content.session.title
+            : (await client.getSession(sessionId)).title;
+          const widget = await side.make(title);
+          widget.id = side.id;
+          widget.title.closable = true;
+          void side.tracker.add(widget);
+          // Beside the interview, so both stay in view while it runs.
+          app.shell.add(
+            widget,
+            'main',
+            interview && interview.isAttached
+              ? { ref: interview.id, mode: 'split-right' }
+              : undefined
+          );
+          return widget;
+        })().finally(() => side.opening.delete(sessionId));
+        side.opening.set(sessionId, pending);
+      }
+      const widget = await pending;
+      app.shell.activateById(widget.id);
+      return widget;
+    };
+
     const notes = new WidgetTracker<MainAreaWidget<NotesPanel>>({
       namespace: 'devinterview-notes'
     });
     const openingNotes = new Map<string, Promise<MainAreaWidget<NotesPanel>>>();
-    const openNotes = async (
-      sessionId: string
-    ): Promise<MainAreaWidget<NotesPanel>> => {
-      const existing = notes.find(w => w.id === notesWidgetId(sessionId));
-      if (existing) {
-        return existing;
-      }
-      const interview = tracker.find(
-        w => w.id === interviewWidgetId(sessionId)
-      );
-      const [{ NotesPanel }, title] = await Promise.all([
-        import('../notes/notesPanel'),
-        interview
-          ? interview.content.session.title
-          : client.getSession(sessionId).then(session => session.title)
-      ]);
-      await app.serviceManager.user.ready.catch(() => undefined);
-      const content = new NotesPanel({
-        sessionId,
-        serverSettings: client.serverSettings,
-        editorServices,
-        user: interviewerUser(app.serviceManager.user.identity),
-        trans,
-        fontSize: settings.editorFontSize
+    const openNotes = (sessionId: string) =>
+      openBeside(sessionId, {
+        tracker: notes,
+        opening: openingNotes,
+        id: notesWidgetId(sessionId),
+        make: async title => {
+          const { NotesPanel } = await import('../notes/notesPanel');
+          await app.serviceManager.user.ready.catch(() => undefined);
+          const content = new NotesPanel({
+            sessionId,
+            serverSettings: client.serverSettings,
+            editorServices,
+            user: interviewerUser(app.serviceManager.user.identity),
+            trans,
+            fontSize: settings.editorFontSize
+          });
+          const widget = new MainAreaWidget({ content });
+          widget.addClass('jp-DevInterview-notesWidget');
+          widget.title.label = trans.__('Notes: %1', title);
+          widget.title.caption = trans.__('Private notes of "%1"', title);
+          widget.title.icon = lockIcon;
+          return widget;
+        }
       });
-      const widget = new MainAreaWidget({ content });
-      widget.id = notesWidgetId(sessionId);
-      widget.addClass('jp-DevInterview-notesWidget');
-      widget.title.label = trans.__('Notes: %1', title);
-      widget.title.caption = trans.__('Private notes of "%1"', title);
-      widget.title.icon = lockIcon;
-      widget.title.closable = true;
-      void notes.add(widget);
-      // Beside the interview, below it: both stay in view while it runs.
-      app.shell.add(
-        widget,
-        'main',
-        interview && interview.isAttached
-          ? { ref: interview.id, mode: 'split-right' }
-          : undefined
-      );
-      return widget;
-    };
     app.commands.addCommand(CommandIDs.openNotes, {
       label: trans.__('Open Private Notes'),
       caption: trans.__(
@@ -293,16 +321,7 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
         if (!sessionId) {
           throw new Error('devinterview:open-notes needs a sessionId.');
         }
-        let pending = openingNotes.get(sessionId);
-        if (!pending) {
-          pending = openNotes(sessionId).finally(() =>
-            openingNotes.delete(sessionId)
-          );
-          openingNotes.set(sessionId, pending);
-        }
-        const widget = await pending;
-        app.shell.activateById(widget.id);
-        return widget;
+        return openNotes(sessionId);
       }
     });
 
@@ -313,48 +332,28 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
       string,
       Promise<MainAreaWidget<ScorecardPanel>>
     >();
-    const openScorecard = async (
-      sessionId: string
-    ): Promise<MainAreaWidget<ScorecardPanel>> => {
-      const existing = scorecards.find(
-        w => w.id === scorecardWidgetId(sessionId)
-      );
-      if (existing) {
-        return existing;
-      }
-      const interview = tracker.find(
-        w => w.id === interviewWidgetId(sessionId)
-      );
-      const [{ ScorecardPanel }, title] = await Promise.all([
-        import('../scorecards/scorecardPanel'),
-        interview
-          ? interview.content.session.title
-          : client.getSession(sessionId).then(session => session.title)
-      ]);
-      const content = new ScorecardPanel({
-        sessionId,
-        sessionTitle: title,
-        client,
-        trans
+    const openScorecard = (sessionId: string) =>
+      openBeside(sessionId, {
+        tracker: scorecards,
+        opening: openingScorecards,
+        id: scorecardWidgetId(sessionId),
+        make: async title => {
+          const { ScorecardPanel } =
+            await import('../scorecards/scorecardPanel');
+          const content = new ScorecardPanel({
+            sessionId,
+            sessionTitle: title,
+            client,
+            trans
+          });
+          const widget = new MainAreaWidget({ content });
+          widget.addClass('jp-DevInterview-scorecardWidget');
+          widget.title.label = trans.__('Scorecard: %1', title);
+          widget.title.caption = trans.__('Your scorecard of "%1"', title);
+          widget.title.icon = editIcon;
+          return widget;
+        }
       });
-      const widget = new MainAreaWidget({ content });
-      widget.id = scorecardWidgetId(sessionId);
-      widget.addClass('jp-DevInterview-scorecardWidget');
-      widget.title.label = trans.__('Scorecard: %1', title);
-      widget.title.caption = trans.__('Your scorecard of "%1"', title);
-      widget.title.icon = editIcon;
-      widget.title.closable = true;
-      void scorecards.add(widget);
-      // Beside the interview, so both stay in view while the interview runs.
-      app.shell.add(
-        widget,
-        'main',
-        interview && interview.isAttached
-          ? { ref: interview.id, mode: 'split-right' }
-          : undefined
-      );
-      return widget;
-    };
 
     // The question commands act on the interview in front.
     const current = (): InterviewPanel | null =>
@@ -442,16 +441,7 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
             'devinterview:open-scorecard needs a sessionId or an open interview.'
           );
         }
-        let pending = openingScorecards.get(sessionId);
-        if (!pending) {
-          pending = openScorecard(sessionId).finally(() =>
-            openingScorecards.delete(sessionId)
-          );
-          openingScorecards.set(sessionId, pending);
-        }
-        const widget = await pending;
-        app.shell.activateById(widget.id);
-        return widget;
+        return openScorecard(sessionId);
       }
     });
 

@@ -292,29 +292,8 @@ export class RunPanel extends Panel {
   }
 
   private _renderRun(run: IRunView): HTMLElement {
-    const item = document.createElement('section');
-    item.className = 'jp-DevInterview-run';
-    item.dataset.runId = run.id;
-    item.dataset.status = run.status;
-    item.dataset.language = run.language;
-    const head = document.createElement('div');
-    head.className = 'jp-DevInterview-runHead';
-    const who = document.createElement('span');
-    who.className = 'jp-DevInterview-runAuthor';
-    who.style.setProperty('--jp-devinterview-author-color', run.by.color);
-    who.textContent = run.by.name;
-    const what = document.createElement('span');
-    what.textContent = formatLanguage(run.language);
-    const status = document.createElement('span');
-    status.className = 'jp-DevInterview-runStatus';
-    status.textContent = this._statusText(run);
-    head.append(who, what, status);
-    const body = document.createElement('div');
-    body.className = 'jp-DevInterview-runText';
-    for (const chunk of run.output) {
-      body.append(renderChunk(chunk, this._trans));
-    }
-    item.append(head, body);
+    const item = renderRunSection(run, this._statusText(run));
+    item.append(renderRunOutput(run, this._trans));
     return item;
   }
 
@@ -396,6 +375,50 @@ function button(
 /**
  * One output chunk as the run log shows it (also the replay's run log).
  */
+/**
+ * A run's section with its head (author, language, status): the live run
+ * log and the replay show runs alike.
+ */
+export function renderRunSection(
+  run: IRunView,
+  statusText: string
+): HTMLElement {
+  const item = document.createElement('section');
+  item.className = 'jp-DevInterview-run';
+  item.dataset.runId = run.id;
+  item.dataset.status = run.status;
+  item.dataset.language = run.language;
+  const head = document.createElement('div');
+  head.className = 'jp-DevInterview-runHead';
+  const who = document.createElement('span');
+  who.className = 'jp-DevInterview-runAuthor';
+  who.style.setProperty('--jp-devinterview-author-color', run.by.color);
+  who.textContent = run.by.name;
+  const what = document.createElement('span');
+  what.textContent = formatLanguage(run.language);
+  const status = document.createElement('span');
+  status.className = 'jp-DevInterview-runStatus';
+  status.textContent = statusText;
+  head.append(who, what, status);
+  item.append(head);
+  return item;
+}
+
+/**
+ * The output of a run, chunk by chunk (as text, never markup).
+ */
+export function renderRunOutput(
+  run: IRunView,
+  trans: TranslationBundle
+): HTMLElement {
+  const body = document.createElement('div');
+  body.className = 'jp-DevInterview-runText';
+  for (const chunk of run.output) {
+    body.append(renderChunk(chunk, trans));
+  }
+  return body;
+}
+
 export function renderChunk(
   chunk: OutputChunk,
   trans: TranslationBundle

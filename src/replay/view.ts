@@ -7,7 +7,7 @@ import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 
 import { formatLanguage, formatStatus } from '../dashboard/format';
-import { renderChunk } from '../interview/runPanel';
+import { renderRunOutput, renderRunSection } from '../interview/runPanel';
 import type { IRunView } from '../model/document';
 import { WHITEBOARD_KEY } from '../model/document';
 import { SafeKeyValue } from '../model/keyValue';
@@ -314,27 +314,14 @@ export class ReplayView extends Panel {
 
   private _renderRun(run: IRunView): HTMLElement {
     const trans = this._trans;
-    const item = document.createElement('section');
-    item.className = 'jp-DevInterview-run';
-    item.dataset.runId = run.id;
-    item.dataset.status = run.status;
-    item.dataset.language = run.language;
-    const head = document.createElement('div');
-    head.className = 'jp-DevInterview-runHead';
-    const who = document.createElement('span');
-    who.className = 'jp-DevInterview-runAuthor';
-    who.style.setProperty('--jp-devinterview-author-color', run.by.color);
-    who.textContent = run.by.name;
-    const what = document.createElement('span');
-    what.textContent = formatLanguage(run.language);
-    const status = document.createElement('span');
-    status.className = 'jp-DevInterview-runStatus';
     const seconds =
       run.durationMs === null
         ? ''
         : ` · ${(run.durationMs / 1000).toFixed(2)} s`;
-    status.textContent = `${runStatusLabel(run.status, trans)}${seconds}`;
-    head.append(who, what, status);
+    const item = renderRunSection(
+      run,
+      `${runStatusLabel(run.status, trans)}${seconds}`
+    );
     const code = document.createElement('details');
     code.className = 'jp-DevInterview-replayRunCode';
     const summary = document.createElement('summary');
@@ -342,12 +329,7 @@ export class ReplayView extends Panel {
     const pre = document.createElement('pre');
     pre.textContent = run.code;
     code.append(summary, pre);
-    const body = document.createElement('div');
-    body.className = 'jp-DevInterview-runText';
-    for (const chunk of run.output) {
-      body.append(renderChunk(chunk, trans));
-    }
-    item.append(head, code, body);
+    item.append(code, renderRunOutput(run, trans));
     return item;
   }
 
