@@ -6,6 +6,8 @@
 import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
 
+import { openInterview } from './helpers';
+
 export const LAB_API = '/devinterview/api';
 
 /**
@@ -81,13 +83,7 @@ export async function openLabInterview(
   lab: Page,
   sessionId: string
 ): Promise<Locator> {
-  await lab.evaluate(async id => {
-    await (window as any).jupyterapp.commands.execute(
-      'devinterview:open-interview',
-      { sessionId: id }
-    );
-  }, sessionId);
-  const panel = lab.locator(`#devinterview-interview-${sessionId}`);
+  const panel = await openInterview(lab, sessionId);
   await expect(panel.locator('.jp-DevInterview-connection')).toHaveAttribute(
     'data-state',
     'connected',
