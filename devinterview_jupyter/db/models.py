@@ -1,5 +1,5 @@
 """ORM models: interview sessions, invites, the Yjs update log of each room, co-interviewers,
-the questions chosen for sessions, the interviewers' scorecards, the interviewers' private
+the questions chosen for sessions, the interviewers' scorecards and display names, the interviewers' private
 notes (a Yjs log of their own) and the integrity events of sessions."""
 
 from __future__ import annotations
@@ -105,6 +105,20 @@ class Invite(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The name the candidate gave in the lobby (bounded, plain text); shown instead of the
+    # session's candidate name, always with the candidate role.
+    display_name: Mapped[str | None] = mapped_column(String(80))
+
+
+class Profile(Base):
+    """How an interviewer wants to be shown, kept per Jupyter username so every server of a
+    team shows the same name."""
+
+    __tablename__ = TABLE_PREFIX + "profiles"
+
+    username: Mapped[str] = mapped_column(String(255), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class RoomUpdate(Base):
