@@ -4,6 +4,65 @@ const { rspack } = require('@rspack/core');
 
 const pyodideDir = path.dirname(require.resolve('pyodide/package.json'));
 
+/**
+ * Where the snapshot goes, beside Pyodide's files (the worker fetches it from
+ * there: `PACKAGE_SNAPSHOT` in src/runner/startup.ts).
+ */
+const SNAPSHOT_ASSET = 'pyodide/snapshot.bin.gz';
+
+/**
+ * A memory snapshot of a fresh Python, made at build time in Node by
+ * src/runner/snapshot.build.mjs, so that a first visit restores it instead of
+ * starting CPython (see docs/runner.md, "Start-up"). Made once per build
+ * process (a watch rebuild reuses it): it depends only on Pyodide's files.
+ */
+class PyodideSnapshotPlugin {
+  apply(compiler) {
+    const { RawSource } = compiler.webpack.sources;
+    let made = null;
+    const make = () => {
+      const { execFileSync } = require('child_process');
+      const fs = require('fs');
+      const os = require('os');
+      const dir = fs.mkdtempSync(
+        path.join(os.tmpdir(), 'devinterview-snapshot-')
+      );
+      const out = path.join(dir, 'snapshot.bin.gz');
+      try {
+        execFileSync(
+          process.execPath,
+          [
+            path.join(__dirname, 'src', 'runner', 'snapshot.build.mjs'),
+            pyodideDir,
+            out
+          ],
+          // UTC: the build machine's zone must not matter (the worker resets
+          // the zone after a restore anyway).
+          {
+            stdio: ['ignore', 'ignore', 'inherit'],
+            env: { ...process.env, TZ: 'UTC' }
+          }
+        );
+        return fs.readFileSync(out);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    compiler.hooks.thisCompilation.tap('PyodideSnapshotPlugin', compilation => {
+      compilation.hooks.processAssets.tap(
+        {
+          name: 'PyodideSnapshotPlugin',
+          stage: compiler.webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL
+        },
+        () => {
+          made ??= make();
+          compilation.emitAsset(SNAPSHOT_ASSET, new RawSource(made));
+        }
+      );
+    });
+  }
+}
+
 module.exports = {
   module: {
     rules: [
@@ -29,6 +88,7 @@ module.exports = {
     ]
   },
   plugins: [
+    new PyodideSnapshotPlugin(),
     // The Python runtime, served with our extension (JupyterLab and the
     // candidate site alike) so that running code never needs a CDN.
     new rspack.CopyRspackPlugin({

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import os
+import secrets
 import uuid
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from traitlets import Bool, Enum, Float, Int, List, Unicode, default, validate
 
 from .api.ratelimit import FailureLimiter, RequestLimiter
 from .api.routes import api_handlers, candidate_site_handlers
+from .auth import invite_secret_from, secret_file_is_shared
 from .candidate.site import (
     DEFAULT_SITE_DIR,
     PYODIDE_URL_OPTION,
@@ -93,6 +95,24 @@ class DevInterviewApp(ExtensionApp):
     invite_expiry_minutes = Int(
         1440,
         help="How long a candidate invite is valid when the request does not say (minutes).",
+    ).tag(config=True)
+
+    invite_secret = Unicode(
+        "",
+        help="""Secret from which the server re-derives the token of a session's current
+        candidate link (HMAC-SHA256 of the invite id), so Copy link can show the same link
+        again while the database keeps only the token's hash. At least 32 characters;
+        defaults to the DEVINTERVIEW_INVITE_SECRET environment variable. Empty: read from
+        `invite_secret_file`. Keep it out of the database: the database and this secret
+        together give every current link. Team mode: all servers must share it, or each
+        server's Copy link makes its own new link. Changing it only means the next Copy link
+        makes a new link; links already sent keep working.""",
+    ).tag(config=True)
+
+    invite_secret_file = Unicode(
+        help="""File holding the invite secret when `invite_secret` is empty; created with a
+        random secret, readable by its owner only (0600), when missing. Default:
+        `devinterview/invite-secret` in the Jupyter data directory.""",
     ).tag(config=True)
 
     public_url = Unicode(
@@ -417,6 +437,8 @@ class DevInterviewApp(ExtensionApp):
     send_budget: SendBudget
     room_connections: ConnectionCounter
     invite_failures: FailureLimiter
+    # The key of re-derivable invite tokens (auth.derive_token); never in the database.
+    invite_key: bytes
     integrity_limiter: RequestLimiter
     replay_cache: TimelineCache
 
@@ -433,6 +455,14 @@ class DevInterviewApp(ExtensionApp):
             return env
         path = Path(jupyter_data_dir()) / "devinterview" / "devinterview.db"
         return f"sqlite:///{path}"
+
+    @default("invite_secret")
+    def _default_invite_secret(self) -> str:
+        return os.environ.get("DEVINTERVIEW_INVITE_SECRET", "").strip()
+
+    @default("invite_secret_file")
+    def _default_invite_secret_file(self) -> str:
+        return str(Path(jupyter_data_dir()) / "devinterview" / "invite-secret")
 
     @default("whiteboard_license_key")
     def _default_whiteboard_license_key(self) -> str:
@@ -513,6 +543,7 @@ class DevInterviewApp(ExtensionApp):
 
     def initialize_settings(self) -> None:
         self.database = self.create_database()
+        self.invite_key = self.load_invite_key()
         self.invite_failures = FailureLimiter(
             self.invite_failures_per_minute,
             window_seconds=60.0,
@@ -552,6 +583,37 @@ class DevInterviewApp(ExtensionApp):
         )
         page_config = self.serverapp.web_app.settings.setdefault("page_config_data", {})
         page_config.update(self.page_options())
+
+    def load_invite_key(self) -> bytes:
+        # Kernels and terminals this server starts inherit its environment: they have no
+        # use for the secret that, with the database, gives every current link.
+        os.environ.pop("DEVINTERVIEW_INVITE_SECRET", None)
+        try:
+            key = invite_secret_from(self.invite_secret, self.invite_secret_file)
+        except ValueError as e:
+            self.log.error(
+                "DevInterview: %s; using a secret of this process only (Copy link makes a "
+                "new link after every restart). Fix DevInterviewApp.invite_secret(_file).",
+                e,
+            )
+            return secrets.token_bytes(32)
+        except OSError as e:
+            # A read-only data directory must not stop the server: links then simply cannot
+            # be shown again after a restart (Copy link makes a new one).
+            self.log.warning(
+                "DevInterview: cannot read or create the invite secret file %s (%s); using "
+                "a secret of this process only. Set DevInterviewApp.invite_secret_file.",
+                self.invite_secret_file,
+                e.strerror or e,
+            )
+            return secrets.token_bytes(32)
+        if not self.invite_secret.strip() and secret_file_is_shared(self.invite_secret_file):
+            self.log.warning(
+                "DevInterview: the invite secret file %s can be read by other users; "
+                "make it readable by its owner only (chmod 600).",
+                self.invite_secret_file,
+            )
+        return key
 
     def create_rooms(self, kind: RoomKind, origin: str) -> RoomManager:
         """The rooms of one kind (rooms/kind.py): a log writer, a notice bus, a manager."""

@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .db.models import InterviewSession, SessionEvent, utcnow
+from .db.models import InterviewSession, Invite, SessionEvent, utcnow
 from .errors import ApiError, bad_request, conflict, not_found
 
 PASTE = "paste"
@@ -254,21 +254,36 @@ async def of_session(db: AsyncSession, session_id: uuid.UUID) -> Sequence[Sessio
     return (await db.scalars(query)).all()
 
 
-def participant_name(event: SessionEvent, candidate_name: str | None) -> str | None:
-    """Who, as interviewers may see it: the session's candidate name for the candidate
-    (never the invite), the user name for an interviewer."""
+async def given_names(db: AsyncSession, session_id: uuid.UUID) -> dict[str, str]:
+    """The names candidates gave in the lobby, by participant key (``invite:<id>``)."""
+    rows = await db.execute(
+        select(Invite.id, Invite.display_name).where(
+            Invite.session_id == session_id, Invite.display_name.is_not(None)
+        )
+    )
+    return {f"invite:{invite_id}": name for invite_id, name in rows.tuples() if name}
+
+
+def participant_name(
+    event: SessionEvent, candidate_name: str | None, given: Mapping[str, str] | None = None
+) -> str | None:
+    """Who, as interviewers may see it: for the candidate, the name they gave in the lobby
+    (``given``, from given_names), else the session's candidate name (never the invite);
+    the user name for an interviewer."""
     if event.role == "candidate":
-        return candidate_name
+        return (given or {}).get(event.participant) or candidate_name
     prefix = "user:"
     return event.participant[len(prefix) :] if event.participant.startswith(prefix) else None
 
 
-def event_json(event: SessionEvent, candidate_name: str | None) -> dict[str, Any]:
+def event_json(
+    event: SessionEvent, candidate_name: str | None, given: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     return {
         "id": event.id,
         "kind": event.kind,
         "role": event.role,
-        "participant_name": participant_name(event, candidate_name),
+        "participant_name": participant_name(event, candidate_name, given),
         "started_at": event.started_at,
         "ended_at": event.ended_at,
         "size": event.size,
@@ -280,8 +295,9 @@ async def events_json(
 ) -> dict[str, Any]:
     """The answer of ``GET /sessions/{id}/events``."""
     events = await of_session(db, session.id)
+    given = await given_names(db, session.id)
     return {
-        "events": [event_json(e, session.candidate_name) for e in events],
+        "events": [event_json(e, session.candidate_name, given) for e in events],
         **policy.as_json(),
         "limit_reached": len(events) >= policy.max_events,
     }

@@ -15,21 +15,43 @@ from .errors import ApiError
 MAX_DISPLAY_NAME = 80
 
 
-def clean_display_name(value: str) -> str:
-    """A name fit to show to others: one line of printable text, at most 80 characters.
+# Characters that draw nothing but are letters or marks to Unicode (Hangul and halfwidth
+# fillers, the blank Braille pattern), variation selectors and the other default-ignorable
+# code points that are not already format characters: a name made of them looks empty.
+_BLANK = frozenset((0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0)).union(
+    range(0x180B, 0x1810), range(0xFE00, 0xFE10), range(0xE0100, 0xE01F0)
+)
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+# A letter with more marks stacked on it than any script needs draws over the lines around.
+MAX_MARKS_IN_A_ROW = 2
 
-    Control, format (bidi overrides, zero-width) and unassigned characters are refused,
-    not stripped, so what a person typed is either shown as typed or refused with a reason.
+
+def clean_display_name(value: str) -> str:
+    """A name fit to show to others: one line of visible text, at most 80 characters.
+
+    Control, format (bidi overrides, zero-width), blank and unassigned characters are
+    refused, not stripped, so what a person typed is either shown as typed (in NFC) or
+    refused with a reason; a name needs a letter or a digit, and at most two combining
+    marks in a row.
     """
-    name = " ".join(value.split())
+    name = unicodedata.normalize("NFC", " ".join(value.split()))
     if not name:
         raise ApiError(400, "the name is empty", "invalid_name")
     if len(name) > MAX_DISPLAY_NAME:
         too_long = f"the name is longer than {MAX_DISPLAY_NAME} characters"
         raise ApiError(400, too_long, "invalid_name")
+    marks = 0
+    visible = False
     for char in name:
-        if unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}:
+        category = unicodedata.category(char)
+        if category in _REFUSED_CATEGORIES or ord(char) in _BLANK:
             raise ApiError(400, "the name holds a control or invisible character", "invalid_name")
+        marks = marks + 1 if category.startswith("M") else 0
+        if marks > MAX_MARKS_IN_A_ROW:
+            raise ApiError(400, "the name stacks too many accents on one letter", "invalid_name")
+        visible = visible or category[0] in "LN"
+    if not visible:
+        raise ApiError(400, "the name needs a letter or a digit", "invalid_name")
     return name
 
 

@@ -11,8 +11,8 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, Integer, Select, String, bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from . import team
-from .auth import hash_token, new_token, resolve_invite
+from . import profiles, team
+from .auth import derive_token, hash_token, new_token, rederive_token, resolve_invite
 from .db.engine import Database
 from .db.models import (
     InterviewSession,
@@ -233,6 +233,81 @@ async def create_invite(
     return invite, token
 
 
+# A live link is copied again only while it stays valid this long (at most half of the
+# configured lifetime): a link pasted into an email must not die minutes later.
+LIVE_LINK_MIN_REMAINING_MINUTES = 60
+
+
+async def live_invite(
+    db: AsyncSession, session_id: uuid.UUID, *, key: bytes, expires_in_minutes: int
+) -> tuple[Invite, str, bool]:
+    """The session's current candidate link: the newest valid invite whose token ``key``
+    re-derives, or a new one. Returns the invite, its token and whether it is new."""
+    session = await get_session(db, session_id, for_update=True)
+    if session.status == "terminated":
+        raise conflict("the interview has ended; no candidate link", "terminated")
+    margin = min(LIVE_LINK_MIN_REMAINING_MINUTES, expires_in_minutes / 2)
+    query = (
+        select(Invite)
+        .where(
+            Invite.session_id == session_id,
+            Invite.role == "candidate",
+            Invite.revoked_at.is_(None),
+            Invite.expires_at > utcnow() + timedelta(minutes=margin),
+        )
+        .order_by(Invite.created_at.desc(), Invite.id)
+    )
+    for invite in (await db.scalars(query)).all():
+        token = rederive_token(key, invite)
+        if token is not None:
+            return invite, token, False
+    invite, token = await _derived_invite(db, session_id, key, expires_in_minutes)
+    return invite, token, True
+
+
+async def rotate_invite(
+    db: AsyncSession, session_id: uuid.UUID, *, key: bytes, expires_in_minutes: int
+) -> tuple[Invite, str, list[uuid.UUID]]:
+    """A new current candidate link; every earlier candidate invite of the session is
+    revoked (its ids are returned, to disconnect whoever came in with them)."""
+    session = await get_session(db, session_id, for_update=True)
+    if session.status == "terminated":
+        raise conflict("the interview has ended; no candidate link", "terminated")
+    now = utcnow()
+    earlier = (
+        await db.scalars(
+            select(Invite).where(
+                Invite.session_id == session_id,
+                Invite.role == "candidate",
+                Invite.revoked_at.is_(None),
+            )
+        )
+    ).all()
+    for old in earlier:
+        old.revoked_at = now
+    invite, token = await _derived_invite(db, session_id, key, expires_in_minutes)
+    return invite, token, [old.id for old in earlier]
+
+
+async def _derived_invite(
+    db: AsyncSession, session_id: uuid.UUID, key: bytes, expires_in_minutes: int
+) -> tuple[Invite, str]:
+    invite_id = uuid.uuid4()
+    token = derive_token(key, invite_id)
+    now = utcnow()
+    invite = Invite(
+        id=invite_id,
+        session_id=session_id,
+        token_hash=hash_token(token),
+        role="candidate",
+        created_at=now,
+        expires_at=now + timedelta(minutes=expires_in_minutes),
+    )
+    db.add(invite)
+    await db.flush()
+    return invite, token
+
+
 async def list_invites(db: AsyncSession, session_id: uuid.UUID) -> Sequence[Invite]:
     await get_session(db, session_id)
     query = (
@@ -256,14 +331,42 @@ async def revoke_invite(db: AsyncSession, session_id: uuid.UUID, invite_id: uuid
         invite.revoked_at = utcnow()
 
 
-async def join(db: AsyncSession, token: str) -> tuple[Invite, InterviewSession]:
-    """Admit a candidate: the first join starts the clock of a scheduled session."""
+async def join(
+    db: AsyncSession, token: str, *, name: str | None = None
+) -> tuple[Invite, InterviewSession]:
+    """Admit a candidate: the first join starts the clock of a scheduled session.
+
+    ``name`` becomes the name this invite's holder is shown by, once cleaned
+    (profiles.clean_display_name: a bad one raises 400 before anything is written); it
+    can only ever be written on the invite the token itself resolves to, so one candidate
+    never renames another.
+    """
     invite, session = await resolve_invite(db, token)
+    # After the token (a guessed token is counted as such), before any write.
+    clean = None if name is None else profiles.clean_display_name(name)
     session = await get_session(db, session.id, for_update=True)
     if session.status != "terminated":
         _start(session)
+        if clean is not None:
+            invite.display_name = clean
     invite.last_used_at = utcnow()
     return invite, session
+
+
+UNNAMED_INTERVIEWER = "Interviewer"
+
+
+async def interviewer_names(db: AsyncSession, session: InterviewSession) -> list[str]:
+    """The names a candidate is shown for the session's interviewers: the owner first, then
+    the co-interviewers as they were added; each one's display name, else "Interviewer" — a
+    username is an account (often an e-mail address on a hub), not something to hand a
+    stranger holding a link."""
+    usernames = [session.owner]
+    for entry in await team.list_co_interviewers(db, session.id):
+        if entry.username not in usernames:
+            usernames.append(entry.username)
+    chosen = await profiles.display_names(db, usernames)
+    return [chosen.get(username) or UNNAMED_INTERVIEWER for username in usernames]
 
 
 def _clean_optional(value: str | None) -> str | None:

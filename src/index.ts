@@ -4,6 +4,7 @@ import { clientPlugin } from './api/plugin';
 import { candidatePlugin } from './candidate/plugin';
 import { dashboardPlugin } from './dashboard/plugin';
 import { interviewPlugin } from './interview/plugin';
+import { profilePlugin } from './profile/plugin';
 import { replayPlugin } from './replay/plugin';
 import { runnersPlugin } from './runner/plugin';
 import { whiteboardPlugin } from './whiteboard/plugin';
@@ -16,6 +17,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   whiteboardPlugin,
   runnersPlugin,
   dashboardPlugin,
+  profilePlugin,
   interviewPlugin,
   replayPlugin,
   candidatePlugin

@@ -14,9 +14,11 @@ import type {
   IInviteCreate,
   IInviteCreated,
   IInviteList,
+  IJoinOptions,
   IJoinResult,
   IListSessionsQuery,
   IMe,
+  IProfile,
   IQuestion,
   IQuestionList,
   IScorecard,
@@ -98,6 +100,18 @@ export interface IDevInterviewClient {
     sessionId: string,
     body?: IInviteCreate
   ): Promise<IInviteCreated>;
+
+  /**
+   * The session's current candidate link (Copy link): the same one on every
+   * call while it stays valid, a new one when there is none.
+   */
+  liveInvite(sessionId: string): Promise<IInviteCreated>;
+
+  /**
+   * A new current candidate link (New link); every earlier link of the
+   * session stops working.
+   */
+  rotateInvite(sessionId: string): Promise<IInviteCreated>;
 
   /**
    * List the invites of a session (without their tokens).
@@ -207,14 +221,32 @@ export interface IDevInterviewClient {
   listEvents(sessionId: string): Promise<ISessionEventList>;
 
   /**
-   * Exchange an invite token for the candidate's access to its session.
+   * Exchange an invite token for the candidate's access to its session:
+   * `{ lobby: true }` only looks (the interview does not start), `{ name }`
+   * enters under that name, no options enters as the session names them.
    */
-  join(token: string): Promise<IJoinResult>;
+  join(token: string, options?: IJoinOptions): Promise<IJoinResult>;
 
   /**
    * Who the current user is for DevInterview.
    */
   me(): Promise<IMe>;
+
+  /**
+   * How the calling interviewer is shown to others.
+   */
+  getProfile(): Promise<IProfile>;
+
+  /**
+   * Set the name the calling interviewer is shown under (cleaned by the
+   * server, which answers 400 `invalid_name` for a name it refuses).
+   */
+  setDisplayName(displayName: string): Promise<IProfile>;
+
+  /**
+   * Forget the chosen name: others see the Jupyter identity's name again.
+   */
+  clearDisplayName(): Promise<IProfile>;
 
   /**
    * Drive the session's shared timer (interviewers only).

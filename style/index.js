@@ -4,3 +4,7 @@ import './scorecards.css';
 import './notes.css';
 import './integrity.css';
 import './replay.css';
+import './layout.css';
+import './dashboard.css';
+import './names.css';
+import './lobby.css';

@@ -10,6 +10,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
+from schemathesis.checks import positive_data_acceptance
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation.modes import GenerationMode
 
@@ -36,6 +37,12 @@ def fuzz_server(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[Li
 # to every GET, and Jupyter's own `token=` must pass too.
 CONFIG = SchemathesisConfig.from_dict({"generation": {"allow-extra-parameters": False}})
 
+# Display names are refused by Unicode category (format, unassigned, blank, stacked marks:
+# profiles.clean_display_name, tests/test_display_names.py), which a JSON Schema pattern
+# cannot say portably; so a schema-valid name may be refused — only with 400, and only
+# there. Every other check (no 5xx, the answer matches the document) still applies.
+NAME_RULES_BEYOND_SCHEMA = {("PUT", "/profile")}
+
 
 def operations(server: LiveServer):
     schema = schemathesis.openapi.from_url(
@@ -60,7 +67,14 @@ def test_api_never_errors_and_matches_document(fuzz_server: LiveServer, mode):
             database=None,
         )
         def check(case) -> None:
-            case.call_and_validate(base_url=fuzz_server.api, headers=fuzz_server.auth)
+            excluded = (
+                [positive_data_acceptance]
+                if (case.method.upper(), case.path) in NAME_RULES_BEYOND_SCHEMA
+                else []
+            )
+            case.call_and_validate(
+                base_url=fuzz_server.api, headers=fuzz_server.auth, excluded_checks=excluded
+            )
 
         try:
             check()

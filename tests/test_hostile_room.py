@@ -16,6 +16,7 @@ from pycrdt import Array, Doc, Map, Text, create_update_message
 from sqlalchemy import update
 from tornado.websocket import WebSocketClientConnection
 
+from devinterview_jupyter.colors import CANDIDATE_COLOR
 from devinterview_jupyter.db.models import Invite
 from devinterview_jupyter.rooms.document import new_document
 from devinterview_jupyter.rooms.protocol import MessageType, parse_frame
@@ -155,9 +156,10 @@ async def test_names_and_roles_shown_come_from_the_server(api, room_url, jp_fetc
     await lead.write_message(awareness_frame(6006, 1, '{"user": {"name": "x"}}'), binary=True)
     seen = await presence_until(watcher, lambda st: 5005 in st and 6006 in st)
     shown = seen[5005]
-    assert shown["user"] == {"name": "Grace Hopper", "role": "candidate", "color": "#12ab34"}
+    # The colour too is the server's (colors.py), whatever the client claims.
+    assert shown["user"] == {"name": "Grace Hopper", "role": "candidate", "color": CANDIDATE_COLOR}
     assert shown["whiteboard"]["userName"] == "Grace Hopper"
-    assert shown["whiteboard"]["color"] == "#12ab34"
+    assert shown["whiteboard"]["color"] == CANDIDATE_COLOR
     assert shown["whiteboard"]["cursor"] == {"x": 1}
     assert seen[6006]["user"]["name"] == name
     assert seen[6006]["user"]["role"] == "interviewer"

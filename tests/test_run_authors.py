@@ -8,6 +8,7 @@ from typing import Any
 
 from pycrdt import Array, Doc, Map, Text, create_update_message
 
+from devinterview_jupyter.colors import CANDIDATE_COLOR
 from tests.helpers import create_invite, create_session
 from tests.test_hostile_room import bearer, closed_with
 from tests.test_question_isolation import CASE
@@ -73,11 +74,10 @@ async def test_a_candidates_run_is_signed_with_the_candidates_name_and_role(
                     ),
                     what=f"the server's signature on {root}",
                 )
-                # The claimed colour is kept (it is the participant's own), the rest is
-                # the server's.
+                # All of it is the server's, the colour too (colors.py).
                 assert _author(doc, root, run_id) == {
                     "name": "Grace",
-                    "color": FORGED["color"],
+                    "color": CANDIDATE_COLOR,
                     "role": "candidate",
                 }
 

@@ -1,26 +1,99 @@
 // Start-up and run latency of the in-browser Python runner, in headless
 // Chromium (Playwright from ui-tests/). Called by bench/runner.py with a JSON
 // argument; prints one JSON object. Not a test: it only measures.
+//
+// Candidate: link → lobby → Join → interview shown → Python ready, on a first
+// visit (fresh browser profile: cold HTTP cache, no interpreter snapshot kept)
+// and again (reload: warm cache, the browser's own snapshot), with the bytes
+// the first visit downloaded. Interviewer: JupyterLab loaded → the interview
+// opened → Python ready, cold and warm. Baseline: plain Pyodide in a bare page.
 const path = require('path');
 const { chromium } = require(
   path.join(__dirname, '..', '..', 'ui-tests', 'node_modules', 'playwright')
 );
 
 const READY = '.jp-DevInterview-runArea[data-runner="ready"]';
-const SHOWN =
-  '#devinterview-candidate-interview .jp-DevInterview-connection[data-state="connected"]';
+const CANDIDATE = '#devinterview-candidate-interview';
+const SHOWN = `${CANDIDATE} .jp-DevInterview-connection[data-state="connected"]`;
+const LOBBY = '.jp-DevInterview-lobby';
+const JOIN = 'button.jp-DevInterview-lobbyJoin';
+const NAME = 'input.jp-DevInterview-lobbyName';
+// Pyodide's own files and the package's interpreter snapshot.
+const PYTHON_FILES = '/static/pyodide/';
 
-async function openInterview(context, url) {
-  const page = await context.newPage();
+/**
+ * Bytes the context downloads (encoded body + headers), split into Python's
+ * own files and everything else, counted from `reset()` on.
+ */
+function watchTransfer(context) {
+  let pending = [];
+  let totals = { page: 0, python: 0, requests: 0 };
+  context.on('requestfinished', request => {
+    pending.push(
+      request
+        .sizes()
+        .then(sizes => {
+          const bytes = sizes.responseBodySize + sizes.responseHeadersSize;
+          const url = new URL(request.url());
+          totals.requests++;
+          if (url.pathname.includes(PYTHON_FILES)) {
+            totals.python += bytes;
+          } else {
+            totals.page += bytes;
+          }
+        })
+        .catch(() => undefined)
+    );
+  });
+  return {
+    async read() {
+      await Promise.all(pending);
+      return { ...totals };
+    }
+  };
+}
+
+/**
+ * Where Python started from (this browser's snapshot, the package's, fresh),
+ * as the sandbox frame says.
+ */
+async function startedFrom(page) {
+  return page.evaluate(() => {
+    const frames = document.querySelectorAll(
+      'iframe.jp-DevInterview-sandbox[data-started-from]'
+    );
+    return frames.length ? frames[frames.length - 1].dataset.startedFrom : null;
+  });
+}
+
+/**
+ * One candidate visit (`go` loads the page): through the lobby if there is
+ * one (Join as soon as it can be pressed), to Python ready.
+ */
+async function candidateVisit(page, go) {
   const t0 = Date.now();
-  await page.goto(url);
+  await go();
+  const first = page.locator(LOBBY).or(page.locator(SHOWN)).first();
+  await first.waitFor({ timeout: 120000 });
+  let lobbyShown = null;
+  if (await page.locator(LOBBY).isVisible()) {
+    lobbyShown = Date.now() - t0;
+    const name = page.locator(NAME);
+    if ((await name.count()) && !(await name.inputValue())) {
+      await name.fill('Bench Candidate');
+    }
+    await page.locator(JOIN).click({ timeout: 60000 });
+  }
   await page.waitForSelector(SHOWN, { timeout: 120000 });
   const shown = Date.now() - t0;
-  await page.waitForSelector(READY, { timeout: 180000 });
+  await page.waitForSelector(`${CANDIDATE} ${READY}`, { timeout: 180000 });
+  const ready = Date.now() - t0;
   return {
-    page,
-    linkToReady: Date.now() - t0,
-    panelToReady: Date.now() - t0 - shown
+    linkToReady: ready,
+    lobbyToReady: lobbyShown === null ? null : ready - lobbyShown,
+    lobbyShown,
+    panelToReady: ready - shown,
+    startedFrom: await startedFrom(page)
   };
 }
 
@@ -54,21 +127,6 @@ async function snapshotStored(page) {
     { timeout: 60000, polling: 100 }
   );
   return Date.now() - t0;
-}
-
-async function reopen(page) {
-  // Same context: the HTTP cache and compiled-code cache are warm.
-  const stored = await snapshotStored(page);
-  const t0 = Date.now();
-  await page.reload();
-  await page.waitForSelector(SHOWN, { timeout: 120000 });
-  const shown = Date.now() - t0;
-  await page.waitForSelector(READY, { timeout: 180000 });
-  return {
-    linkToReady: Date.now() - t0,
-    panelToReady: Date.now() - t0 - shown,
-    snapshotStoredAfterReady: stored
-  };
 }
 
 async function runLatency(page, runs) {
@@ -117,6 +175,47 @@ async function runLatency(page, runs) {
   return { clickToOutput: samples, inWorker: durations };
 }
 
+/**
+ * The interviewer: JupyterLab loads (a workspace of its own, reset), the
+ * DevInterview dashboard opens as it would from the launcher, then the
+ * interview opens at once; opened → Python ready in its run area.
+ */
+async function interviewerVisit(page, labUrl, sessionId) {
+  await page.goto(labUrl);
+  await page.waitForFunction(
+    () => window.jupyterapp?.started !== undefined,
+    undefined,
+    { timeout: 120000 }
+  );
+  await page.evaluate(() => window.jupyterapp.restored);
+  await page.evaluate(() =>
+    window.jupyterapp.commands
+      .execute('devinterview:open-dashboard')
+      .catch(() => undefined)
+  );
+  const t0 = Date.now();
+  await page.evaluate(
+    id =>
+      window.jupyterapp.commands.execute('devinterview:open-interview', {
+        sessionId: id
+      }),
+    sessionId
+  );
+  const panel = `#devinterview-interview-${sessionId}`;
+  await page.waitForSelector(
+    `${panel} .jp-DevInterview-connection[data-state="connected"]`,
+    { timeout: 120000 }
+  );
+  const shown = Date.now() - t0;
+  await page.waitForSelector(`${panel} ${READY}`, { timeout: 180000 });
+  const ready = Date.now() - t0;
+  return {
+    openedToReady: ready,
+    panelToReady: ready - shown,
+    startedFrom: await startedFrom(page)
+  };
+}
+
 async function plainPyodide(context, pageUrl, pyodideUrl) {
   // Baseline: nothing of ours, Pyodide alone loaded in a module worker of a
   // bare page, from the same files.
@@ -155,10 +254,19 @@ async function plainPyodide(context, pageUrl, pyodideUrl) {
       '--no-first-run'
     ]
   });
-  const out = { cold: [], warm: [], plainCold: [], plainWarm: [], run: null };
+  const out = {
+    cold: [],
+    coldWithoutPackageSnapshot: [],
+    warm: [],
+    transfer: [],
+    labCold: [],
+    labWarm: [],
+    plainCold: [],
+    plainWarm: [],
+    run: null
+  };
   try {
     for (let round = 0; round < args.rounds; round++) {
-      const context = await browser.newContext();
       const plain = await browser.newContext();
       out.plainCold.push(
         await plainPyodide(plain, args.pageUrl, args.pyodideUrl)
@@ -167,15 +275,47 @@ async function plainPyodide(context, pageUrl, pyodideUrl) {
         await plainPyodide(plain, args.pageUrl, args.pyodideUrl)
       );
       await plain.close();
-      const { page, ...cold } = await openInterview(context, args.urls[round]);
-      out.cold.push(cold);
-      out.warm.push(await reopen(page));
+
+      const context = await browser.newContext();
+      const transfer = watchTransfer(context);
+      const page = await context.newPage();
+      const url = args.urls[round];
+      out.cold.push(await candidateVisit(page, () => page.goto(url)));
+      out.transfer.push(await transfer.read());
+      const stored = await snapshotStored(page);
+      const warm = await candidateVisit(page, () => page.reload());
+      out.warm.push({ ...warm, snapshotStoredAfterReady: stored });
       if (round === args.rounds - 1) {
         await page.locator('.cm-content').click();
         await page.keyboard.type('print(1)');
         out.run = await runLatency(page, args.runs);
       }
       await context.close();
+
+      // The same first visit with the package's snapshot withheld: Python
+      // starts the long way, as it did before there was one.
+      const withheld = await browser.newContext();
+      await withheld.route('**/pyodide/snapshot.bin.gz', route =>
+        route.abort()
+      );
+      const withheldPage = await withheld.newPage();
+      const freshUrl = args.freshUrls[round];
+      out.coldWithoutPackageSnapshot.push(
+        await candidateVisit(withheldPage, () => withheldPage.goto(freshUrl))
+      );
+      await withheld.close();
+
+      const lab = await browser.newContext();
+      const labPage = await lab.newPage();
+      const labUrl = `${args.labUrl}&round=${round}`;
+      out.labCold.push(
+        await interviewerVisit(labPage, labUrl, args.sessions[round])
+      );
+      await snapshotStored(labPage);
+      out.labWarm.push(
+        await interviewerVisit(labPage, labUrl, args.sessions[round])
+      );
+      await lab.close();
     }
   } finally {
     await browser.close();

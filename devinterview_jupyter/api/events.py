@@ -80,7 +80,8 @@ class EventsHandler(DevInterviewHandler):
                 # Already loaded (and locked) by record: no second query.
                 session = await db.get(InterviewSession, sid)
                 assert session is not None
-                body = integrity.event_json(event, session.candidate_name)
+                given = await integrity.given_names(db, sid)
+                body = integrity.event_json(event, session.candidate_name, given)
         if body is None:
             # An end with no interval open: nothing to show.
             self.set_status(204)

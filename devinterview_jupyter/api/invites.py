@@ -1,6 +1,14 @@
-"""/sessions/{id}/invites: candidate links. A token is shown once and stored only hashed."""
+"""/sessions/{id}/invites: candidate links, stored only as the hash of their token.
+
+A random invite's token is shown once. The current link (`/invites/live`) has a token the
+server re-derives from its invite secret (auth.derive_token), so Copy link gives the same
+link again without the token ever being stored."""
 
 from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.utils import url_path_join
@@ -11,9 +19,34 @@ from .base import DevInterviewHandler, interviewer_only, parse_uuid
 from .serialize import invite_json
 
 
-class InvitesHandler(DevInterviewHandler):
+class _LinkHandler(DevInterviewHandler):
     auth_resource = RESOURCE_INVITES
 
+    def write_link(
+        self, invite_id: uuid.UUID, token: str, expires_at: datetime, status: int
+    ) -> None:
+        body: dict[str, Any] = {
+            "id": invite_id,
+            "token": token,
+            "url": self.candidate_url(token),
+            "expires_at": expires_at,
+        }
+        # The token must not linger in caches between here and the interviewer.
+        self.set_header("Cache-Control", "no-store")
+        self.write_json(body, status)
+
+    def candidate_url(self, token: str) -> str:
+        origin = self.devinterview.public_url.rstrip("/")
+        if not origin:
+            origin = f"{self.request.protocol}://{self.request.host}"
+        path = url_path_join(self.base_url, self.devinterview.candidate_path)
+        if not path.endswith("/"):
+            path += "/"
+        # In the fragment, the token never reaches a server log or a Referer header.
+        return f"{origin}{path}#token={token}"
+
+
+class InvitesHandler(_LinkHandler):
     @interviewer_only
     @authorized
     async def get(self, session_id: str) -> None:
@@ -34,25 +67,49 @@ class InvitesHandler(DevInterviewHandler):
         minutes = data.get("expires_in_minutes", self.devinterview.invite_expiry_minutes)
         async with self.database.session() as db:
             invite, token = await ops.create_invite(db, sid, expires_in_minutes=minutes)
-            body = {
-                "id": invite.id,
-                "token": token,
-                "url": self.candidate_url(token),
-                "expires_at": invite.expires_at,
-            }
-        # The token must not linger in caches between here and the interviewer.
-        self.set_header("Cache-Control", "no-store")
-        self.write_json(body, 201)
+            link = (invite.id, token, invite.expires_at)
+        self.write_link(*link, 201)
 
-    def candidate_url(self, token: str) -> str:
-        origin = self.devinterview.public_url.rstrip("/")
-        if not origin:
-            origin = f"{self.request.protocol}://{self.request.host}"
-        path = url_path_join(self.base_url, self.devinterview.candidate_path)
-        if not path.endswith("/"):
-            path += "/"
-        # In the fragment, the token never reaches a server log or a Referer header.
-        return f"{origin}{path}#token={token}"
+
+class LiveInviteHandler(_LinkHandler):
+    """Copy link: the session's current candidate link, made when there is none."""
+
+    @interviewer_only
+    @authorized
+    async def post(self, session_id: str) -> None:
+        sid = parse_uuid(session_id, "session id")
+        await self.require_session_role(sid)
+        async with self.database.session() as db:
+            invite, token, created = await ops.live_invite(
+                db,
+                sid,
+                key=self.devinterview.invite_key,
+                expires_in_minutes=self.devinterview.invite_expiry_minutes,
+            )
+            link = (invite.id, token, invite.expires_at)
+        self.write_link(*link, 201 if created else 200)
+
+
+class RotateInviteHandler(_LinkHandler):
+    """New link: a new current candidate link; every earlier one stops working."""
+
+    @interviewer_only
+    @authorized
+    async def post(self, session_id: str) -> None:
+        sid = parse_uuid(session_id, "session id")
+        await self.require_session_role(sid)
+        async with self.database.session() as db:
+            invite, token, revoked = await ops.rotate_invite(
+                db,
+                sid,
+                key=self.devinterview.invite_key,
+                expires_in_minutes=self.devinterview.invite_expiry_minutes,
+            )
+            link = (invite.id, token, invite.expires_at)
+        # Once the revocation is committed, so a candidate reconnecting at once is refused.
+        for invite_id in revoked:
+            self.devinterview.rooms.invite_revoked(sid, invite_id)
+        self.write_link(*link, 201)
 
 
 class InviteHandler(DevInterviewHandler):

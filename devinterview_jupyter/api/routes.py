@@ -9,8 +9,9 @@ from ..rooms.handler import NotesRoomHandler, RoomHandler
 from .candidate import JoinHandler, MeHandler
 from .clock import TimeHandler, TimerHandler
 from .events import EventsHandler
-from .invites import InviteHandler, InvitesHandler
+from .invites import InviteHandler, InvitesHandler, LiveInviteHandler, RotateInviteHandler
 from .meta import NotFoundHandler, OpenAPIHandler
+from .profile import ProfileHandler
 from .questions import QuestionHandler, QuestionsHandler, RevealHandler, SessionQuestionHandler
 from .replay import ReplayHandler, ReplayStateHandler
 from .report import ReportHandler, ReportNotebookHandler
@@ -37,6 +38,8 @@ def api_handlers() -> list[tuple[str, Any]]:
         (rf"/{p}/sessions/{_ID}/start/?", StartHandler),
         (rf"/{p}/sessions/{_ID}/terminate/?", TerminateHandler),
         (rf"/{p}/sessions/{_ID}/invites/?", InvitesHandler),
+        (rf"/{p}/sessions/{_ID}/invites/live/?", LiveInviteHandler),
+        (rf"/{p}/sessions/{_ID}/invites/rotate/?", RotateInviteHandler),
         (rf"/{p}/sessions/{_ID}/invites/{_ID}/?", InviteHandler),
         (rf"/{p}/sessions/{_ID}/co-interviewers/?", CoInterviewersHandler),
         (rf"/{p}/sessions/{_ID}/co-interviewers/{_ID}/?", CoInterviewerHandler),
@@ -55,6 +58,7 @@ def api_handlers() -> list[tuple[str, Any]]:
         (rf"/{p}/questions/{_ID}/?", QuestionHandler),
         (rf"/{p}/join/?", JoinHandler),
         (rf"/{p}/me/?", MeHandler),
+        (rf"/{p}/profile/?", ProfileHandler),
         (rf"/{p}/openapi.json", OpenAPIHandler),
         (rf"/{p}/time/?", TimeHandler),
         (rf"/{p}/sessions/{_ID}/timer/?", TimerHandler),

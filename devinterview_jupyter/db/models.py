@@ -1,6 +1,6 @@
 """ORM models: interview sessions, invites, the Yjs update log of each room, co-interviewers,
-the questions chosen for sessions, the interviewers' scorecards and display names, the interviewers' private
-notes (a Yjs log of their own) and the integrity events of sessions."""
+the questions chosen for sessions, the interviewers' scorecards and display names, the
+interviewers' private notes (a Yjs log of their own) and the integrity events of sessions."""
 
 from __future__ import annotations
 

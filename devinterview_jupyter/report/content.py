@@ -213,8 +213,9 @@ async def gather(
             "hidden": hidden,
             "rule": VISIBILITY_RULE,
         }
+        given = await integrity.given_names(db, session_id)
         events = [
-            integrity.event_json(e, session.candidate_name)
+            integrity.event_json(e, session.candidate_name, given)
             for e in await integrity.of_session(db, session_id)
         ]
     timeline = await load_timeline(database, session_id, cache=cache)

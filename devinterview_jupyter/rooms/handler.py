@@ -14,6 +14,7 @@ import functools
 import time
 import uuid
 from asyncio import Future
+from collections import OrderedDict
 from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any
@@ -25,8 +26,12 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado.iostream import IOStream, StreamBufferFullError, StreamClosedError
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
+from .. import profiles
 from ..api.base import DevInterviewMixin, parse_uuid
+from ..api.profile import identity_name
 from ..auth import RESOURCE_ROOMS, Candidate
+from ..colors import interviewer_color, session_interviewers
+from ..db.engine import DatabaseUnavailable
 from ..errors import ApiError
 from .activity import ActivityClock, activity_clock
 from .kind import INTERVIEW_ROOM, NOTES, NOTES_ROOM, RoomKind
@@ -37,6 +42,9 @@ from .sync import Participant, Peer
 from .websocket import RoomSocket, can_take_over, take_over
 
 ROOM_PING_INTERVAL = 30.0  # seconds; a peer silent for a whole interval after a ping is gone
+# How interviewers were last shown, per (session, user): used while the database is down.
+MAX_LAST_SHOWN = 4096
+_LAST_SHOWN: OrderedDict[tuple[uuid.UUID, str], tuple[str, str]] = OrderedDict()
 
 
 class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, JupyterHandler):
@@ -106,7 +114,10 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
             self.invite_id = caller.invite_id
             self._expires_at = caller.expires_at
             self.participant = Participant(
-                f"invite:{caller.invite_id}", caller.name or "Candidate", "candidate"
+                f"invite:{caller.invite_id}",
+                caller.name or "Candidate",
+                "candidate",
+                lobby=not caller.entered,
             )
             return "candidate"
         await self.require_session_role(session_id)
@@ -115,13 +126,35 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
         self.interviewer_name = interviewer.name if interviewer else None
         user = self.current_user
         # The username is the identity's unique key (an anonymous user's display name is
-        # one of a few dozen moons); the display name is what others are shown.
-        self.participant = Participant(
-            f"user:{getattr(user, 'username', None) or caller.name}",
-            getattr(user, "display_name", None) or caller.name or "Interviewer",
-            "interviewer",
-        )
+        # one of a few dozen moons); others are shown the name the interviewer chose
+        # (api/profile.py), else the identity's display name.
+        key = f"user:{getattr(user, 'username', None) or caller.name}"
+        name, color = await self._shown_as(session_id, caller.name, user, key)
+        self.participant = Participant(key, name, "interviewer", color)
         return "interviewer"
+
+    async def _shown_as(
+        self, session_id: uuid.UUID, username: str, user: Any, key: str
+    ) -> tuple[str, str]:
+        """An interviewer's name and colour in this session (api/profile.py, colors.py)."""
+        known = (session_id, username)
+        try:
+            async with self.database.session() as db:
+                chosen = (await profiles.display_names(db, [username])).get(username)
+                interviewers = await session_interviewers(db, session_id)
+        except DatabaseUnavailable:
+            # A loaded room keeps serving through an outage (docs/architecture.md): the
+            # interviewer is shown as last seen here, else by their identity alone.
+            return _LAST_SHOWN.get(known) or (
+                identity_name(user),
+                interviewer_color(username, [], key),
+            )
+        shown = (chosen or identity_name(user), interviewer_color(username, interviewers, key))
+        _LAST_SHOWN[known] = shown
+        _LAST_SHOWN.move_to_end(known)
+        if len(_LAST_SHOWN) > MAX_LAST_SHOWN:
+            _LAST_SHOWN.popitem(last=False)
+        return shown
 
     @property
     def manager(self) -> RoomManager:

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from pycrdt import Array, Awareness, Doc, Map, TransactionEvent, create_awareness_message
 
+from ..colors import CANDIDATE_COLOR, fallback_color
 from .budget import RoomLimits, TokenBucket
 from .guard import CLOSE_MALFORMED, DocumentGuard, Refused
 from .kind import INTERVIEW_ROOM, RoomKind
@@ -48,7 +49,6 @@ RECENT_MAX_BYTES = 4096
 MAX_PRESENCE_CLOCK = 2**31 - 1
 # Awareness ids remembered (with who introduced them) after their connection left.
 MAX_REMEMBERED_IDS = 1024
-_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#e377c2")
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,15 @@ class Participant:
     key: str  # the credential: "user:<name>" or "invite:<id>"
     name: str
     role: str
+    color: str = ""  # assigned by the handler (colors.py); empty: derived from the key
+    lobby: bool = False  # a candidate whose invite has not entered the interview yet
+
+    @property
+    def shown_color(self) -> str:
+        """The colour others see: never the one the client claims (colors.py)."""
+        if self.color:
+            return self.color
+        return CANDIDATE_COLOR if self.role == "candidate" else fallback_color(self.key)
 
 
 @dataclass
@@ -226,10 +235,7 @@ class RoomSync:
                 if run is None:
                     continue
                 claimed = run.get("by")
-                color = claimed.get("color") if isinstance(claimed, dict) else None
-                if not (isinstance(color, str) and _is_hex_colour(color)):
-                    color = _PALETTE[sum(who.key.encode()) % len(_PALETTE)]
-                signed = {"name": who.name, "color": color, "role": who.role}
+                signed = {"name": who.name, "color": who.shown_color, "role": who.role}
                 if claimed != signed:
                     run["by"] = signed
 
@@ -391,14 +397,15 @@ class RoomSync:
 
     @staticmethod
     def _stamp(state: Any, who: Participant) -> str | None:
-        """The state as others see it: name and role are the server's, not the client's."""
+        """The state as others see it: name, colour, role and lobby are the server's, not
+        the client's (a claimed colour could copy someone else's, or be unreadable)."""
         if not isinstance(state, dict):
             return None
-        user = state.get("user")
-        color = user.get("color") if isinstance(user, dict) else None
-        if not (isinstance(color, str) and _is_hex_colour(color)):
-            color = _PALETTE[sum(who.key.encode()) % len(_PALETTE)]
+        color = who.shown_color
         state["user"] = {"name": who.name, "color": color, "role": who.role}
+        # "In the lobby" is what the server knows of the invite, not what a page claims: a
+        # candidate at work cannot pass for one still reading the lobby, nor the reverse.
+        state["lobby"] = who.lobby
         board = state.get("whiteboard")
         if isinstance(board, dict):
             board["userName"] = who.name
@@ -431,14 +438,6 @@ class RoomSync:
         for other in list(self.peers):
             if other is not skip:
                 other.deliver(message)
-
-
-def _is_hex_colour(value: str) -> bool:
-    return (
-        len(value) == 7
-        and value[0] == "#"
-        and all(c in "0123456789abcdefABCDEF" for c in value[1:])
-    )
 
 
 def _run_at(runs: Array[Any], index: int, run_id: str) -> Map[Any] | None:

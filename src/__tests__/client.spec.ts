@@ -207,6 +207,18 @@ describe('DevInterviewClient with a fake server', () => {
       expect(result.role).toBe('candidate');
       expect(parse(server.last.url).path).toBe(`${API}/join`);
       expect(JSON.parse(server.last.body)).toEqual({ token: 'tok123' });
+
+      // The lobby only looks; Join names the candidate.
+      await client.join('tok123', { lobby: true });
+      expect(JSON.parse(server.last.body)).toEqual({
+        token: 'tok123',
+        lobby: true
+      });
+      await client.join('tok123', { name: 'Ada' });
+      expect(JSON.parse(server.last.body)).toEqual({
+        token: 'tok123',
+        name: 'Ada'
+      });
     });
 
     it('setSessionQuestion puts the choice and reports the session changed', async () => {

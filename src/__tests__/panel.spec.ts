@@ -60,7 +60,7 @@ describe('SessionsPanel with a fake server', () => {
     expect(cell(first, 'title')).toBe('Second');
     expect(cell(first, 'candidate')).toBe('Bob');
     expect(cell(first, 'language')).toBe('C++');
-    expect(cell(first, 'status')).toBe('terminated');
+    expect(cell(first, 'status')).toBe('Ended');
     expect(cell(first, 'duration')).toBe('42.5');
     expect(second.dataset.sessionId).toBe('old');
     expect(cell(second, 'candidate')).toBe('');

@@ -219,13 +219,14 @@ describe('ParticipantsList', () => {
         item.querySelector(`.jp-DevInterview-participant${part}`)?.textContent;
       expect(items().map(i => text(i, 'Name'))).toEqual(['Ada (you)', 'Grace']);
       // Everyone's role shows next to their name, not only in the tooltip.
-      expect(items().map(i => text(i, 'Role'))).toEqual([
-        'interviewer',
-        'candidate'
-      ]);
+      expect(
+        items().map(
+          i => i.querySelector('.jp-DevInterview-roleBadge')?.textContent
+        )
+      ).toEqual(['Interviewer', 'Candidate']);
       expect(items().map(i => i.dataset.online)).toEqual(['true', 'true']);
       expect(items()[1].dataset.role).toBe('candidate');
-      expect(items()[1].title).toBe('Grace · candidate · online');
+      expect(items()[1].title).toBe('Grace · Candidate · online');
 
       remote.setLocalState(null);
       applyAwarenessUpdate(

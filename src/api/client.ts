@@ -12,9 +12,11 @@ import type {
   IInviteCreate,
   IInviteCreated,
   IInviteList,
+  IJoinOptions,
   IJoinResult,
   IListSessionsQuery,
   IMe,
+  IProfile,
   IQuestion,
   IQuestionList,
   IScorecard,
@@ -153,6 +155,24 @@ export class DevInterviewClient implements IDevInterviewClient {
       ['sessions', sessionId, 'invites'],
       { body }
     );
+  }
+
+  liveInvite(sessionId: string): Promise<IInviteCreated> {
+    return this._request<IInviteCreated>('POST', [
+      'sessions',
+      sessionId,
+      'invites',
+      'live'
+    ]);
+  }
+
+  rotateInvite(sessionId: string): Promise<IInviteCreated> {
+    return this._request<IInviteCreated>('POST', [
+      'sessions',
+      sessionId,
+      'invites',
+      'rotate'
+    ]);
   }
 
   listInvites(sessionId: string): Promise<IInviteList> {
@@ -312,12 +332,28 @@ export class DevInterviewClient implements IDevInterviewClient {
     ]);
   }
 
-  join(token: string): Promise<IJoinResult> {
-    return this._request<IJoinResult>('POST', ['join'], { body: { token } });
+  join(token: string, options: IJoinOptions = {}): Promise<IJoinResult> {
+    return this._request<IJoinResult>('POST', ['join'], {
+      body: { ...options, token }
+    });
   }
 
   me(): Promise<IMe> {
     return this._request<IMe>('GET', ['me']);
+  }
+
+  getProfile(): Promise<IProfile> {
+    return this._request<IProfile>('GET', ['profile']);
+  }
+
+  setDisplayName(displayName: string): Promise<IProfile> {
+    return this._request<IProfile>('PUT', ['profile'], {
+      body: { display_name: displayName }
+    });
+  }
+
+  clearDisplayName(): Promise<IProfile> {
+    return this._request<IProfile>('DELETE', ['profile']);
   }
 
   /**

@@ -105,6 +105,52 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/sessions/{session_id}/invites/live': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The session's current candidate link (Copy link): the same link on every call while it stays valid, made when there is none.
+     * @description Its token is re-derived from the server's invite secret (HMAC-SHA256 of the invite id), never stored: only its hash is. Interviewers only; answered with `Cache-Control: no-store`. Invites made with `POST /sessions/{session_id}/invites` keep working but are never shown again here.
+     */
+    post: operations['liveInvite'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{session_id}/invites/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * New link: revoke every candidate invite of the session and make a new current link.
+     * @description Whoever joined with an earlier link is disconnected and needs the new one. Interviewers only; answered with `Cache-Control: no-store`.
+     */
+    post: operations['rotateInvite'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/sessions/{session_id}/invites/{invite_id}': {
     parameters: {
       query?: never;
@@ -136,7 +182,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** A candidate exchanges an invite token for a session cookie. */
+    /** A candidate exchanges an invite token for a session cookie: in the lobby (`lobby`), or entering the interview (starts a scheduled session). */
     post: operations['join'];
     delete?: never;
     options?: never;
@@ -156,6 +202,25 @@ export interface paths {
     put?: never;
     post?: never;
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/profile': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How the calling interviewer is shown to others. */
+    get: operations['getProfile'];
+    /** Set the name the calling interviewer is shown under (in rooms opened from now on). */
+    put: operations['setProfile'];
+    post?: never;
+    /** Forget the calling interviewer's chosen name: others see the Jupyter identity's name again (in rooms opened from now on). */
+    delete: operations['clearProfile'];
     options?: never;
     head?: never;
     patch?: never;
@@ -610,12 +675,20 @@ export interface components {
     };
     JoinRequest: {
       token: string;
+      /** @description true: only look (the lobby): the cookie is set and the answer given, nothing else changes; the interview is not started. Never together with `name` (400). */
+      lobby?: boolean;
+      /** @description Enter under this name: one line of printable text, at most 80 characters once spaces are collapsed (else 400 `invalid_name`, nothing changed). Stored on this invite only; shown to everyone with the candidate role. */
+      name?: string;
     };
     JoinResult: {
       session: components['schemas']['CandidateSession'];
       /** @enum {string} */
       role: 'candidate';
       integrity: components['schemas']['IntegrityPolicy'];
+      /** @description The interviewers' display names ("Interviewer" for one who chose none; never a username): the owner first, then the co-interviewers. */
+      interviewers: string[];
+      /** @description The name the candidate is known by so far (the one given on entering, else the session's candidate name when it is a valid display name); what the lobby's name field starts with. */
+      name: string | null;
     };
     Me: {
       /** @enum {string} */
@@ -1048,6 +1121,18 @@ export interface components {
       events: components['schemas']['SessionEvent'][];
       whiteboard: components['schemas']['ReportWhiteboard'];
       timeline: components['schemas']['ReportTimelineEntry'][];
+    };
+    Profile: {
+      /** @description The name the interviewer chose; null: none chosen. */
+      display_name: string | null;
+      /** @description The name others see: the chosen one, else the Jupyter (or JupyterHub) identity's display name. */
+      name: string;
+      /** @description No name chosen and the identity is one Jupyter made up for a bare token ("Anonymous <moon>"): the interviewer should set a name. */
+      anonymous: boolean;
+    };
+    ProfileUpdate: {
+      /** @description One line of visible text with a letter or digit; spaces are collapsed, NFC, then at most 80 characters; format, blank and unassigned characters and more than two combining marks in a row are refused (400 `invalid_name`). */
+      display_name: string;
     };
   };
   responses: never;
@@ -1718,6 +1803,169 @@ export interface operations {
       };
     };
   };
+  liveInvite: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The current link, unchanged. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InviteCreated'];
+        };
+      };
+      /** @description A new current link (there was none valid for at least another hour, or the server's invite secret changed). */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InviteCreated'];
+        };
+      };
+      /** @description Malformed request: the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such session. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The session is terminated. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  rotateInvite: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Interview session id (UUID). */
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The new current link. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InviteCreated'];
+        };
+      };
+      /** @description Malformed request: the message names the problem. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such session. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The session is terminated. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   revokeInvite: {
     parameters: {
       query?: never;
@@ -1808,7 +2056,7 @@ export interface operations {
           'application/json': components['schemas']['JoinResult'];
         };
       };
-      /** @description Malformed request. */
+      /** @description Malformed request, `lobby` with `name`, or a name that cannot be shown (`reason`: `invalid_name`). */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1889,6 +2137,160 @@ export interface operations {
         headers: {
           /** @description Seconds until this address may try again. */
           'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getProfile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The caller's profile. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Profile'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate's credential never is). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  setProfile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProfileUpdate'];
+      };
+    };
+    responses: {
+      /** @description The caller's profile. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Profile'];
+        };
+      };
+      /** @description Malformed request, or a name that is empty, longer than 80 characters or holds control or invisible characters (`invalid_name`). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate's credential never is). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The database is unavailable. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  clearProfile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The caller's profile, with no chosen name. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Profile'];
+        };
+      };
+      /** @description No valid credential. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Credential not allowed here (a candidate's credential never is). */
+      403: {
+        headers: {
           [name: string]: unknown;
         };
         content: {

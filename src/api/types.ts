@@ -70,9 +70,20 @@ export type IInviteList = Schemas['InviteList'];
 export type IJoinResult = Schemas['JoinResult'];
 
 /**
+ * How `POST /join` is called besides the token: only looking (the lobby), or
+ * entering under a name.
+ */
+export type IJoinOptions = Omit<Schemas['JoinRequest'], 'token'>;
+
+/**
  * The answer of `GET /me`.
  */
 export type IMe = Schemas['Me'];
+
+/**
+ * How the calling interviewer is shown to others (`GET`/`PUT /profile`).
+ */
+export type IProfile = Schemas['Profile'];
 
 /**
  * The answer of `GET /time`: the server clock.

@@ -2,12 +2,10 @@ import type {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { MainAreaWidget } from '@jupyterlab/apputils';
 import { IEditorServices } from '@jupyterlab/codeeditor';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
-import { hexColor } from '../interview/user';
 import { runTimeLimitMs } from '../runner/settings';
 import { ICodeRunners, IWhiteboardFactory } from '../tokens';
 import {
@@ -28,11 +26,12 @@ export const CANDIDATE_PLUGIN_ID = 'devinterview-jupyter:candidate';
 /**
  * The candidate page: active only on the JupyterLite site built by
  * `jupyter devinterview candidate-site build` (its `jupyter-lite.json` sets
- * `devinterviewCandidate`). It takes the invite token from the link, joins,
- * removes the token from the address bar, tells the candidate exactly what is
- * recorded (until "I understand") and shows the interview panel in candidate
- * mode (editor, whiteboard and run areas, timer display, participants) — or a
- * friendly page saying why it cannot.
+ * `devinterviewCandidate`). It takes the invite token from the link, removes
+ * it from the address bar and opens the lobby (CandidateLobby: title,
+ * interviewers, what is recorded, name, browser check) while the interview
+ * loads and connects behind it; Join enters the interview panel in candidate
+ * mode (editor, whiteboard and run areas, timer display, participants) — or
+ * a friendly page says why it cannot.
  */
 export const candidatePlugin: JupyterFrontEndPlugin<void> = {
   id: CANDIDATE_PLUGIN_ID,
@@ -110,88 +109,92 @@ export const candidatePlugin: JupyterFrontEndPlugin<void> = {
       ? { candidate_token: token }
       : {};
 
+    // Everything loads at once: the lobby's few modules, and behind them the
+    // interview's (editor, whiteboard, runs) while the lobby is read.
+    const lobbyModules = Promise.all([
+      import('../api/client'),
+      import('./settings'),
+      import('../integrity/notice'),
+      import('./lobbyFlow')
+    ]);
+    const interviewModule = import('./interview');
+
     const start = async () => {
       const [
         { DevInterviewClient },
         { candidateServerSettings },
-        { InterviewPanel },
-        { populateCandidateToolbar },
         recorded,
-        { startIntegritySignals }
-      ] = await Promise.all([
-        import('../api/client'),
-        import('./settings'),
-        import('../interview/panel'),
-        import('./toolbar'),
-        import('../integrity/notice'),
-        import('../integrity/candidate')
-      ]);
+        { waitInLobby }
+      ] = await lobbyModules;
       const client = new DevInterviewClient({
         serverSettings: candidateServerSettings(serverUrl, token, crossOrigin)
       });
-      const joined = await client.join(token);
-      const session = joined.session;
-      // Before the interview: exactly what is recorded, until "I understand".
-      const policy = joined.integrity;
-      if (!recorded.wasAcknowledged(session.id, policy)) {
-        const told = new recorded.RecordedNotice({
+      // Only looks: the interview starts when the candidate presses Join.
+      const info = await client.join(token, { lobby: true });
+      const { session, integrity: policy } = info;
+      const acknowledged = recorded.wasAcknowledged(session.id, policy);
+
+      // Built at once, so its room connects (the interviewers see the
+      // candidate in the lobby) and Join only has to show it.
+      const building = interviewModule.then(({ CandidateInterview }) => {
+        const built = new CandidateInterview({
+          session,
           policy,
-          sessionTitle: session.title,
-          trans
+          client,
+          editorServices,
+          name: info.name || trans.__('Candidate'),
+          trans,
+          roomParams,
+          whiteboard,
+          runners,
+          runTimeLimitMs: runTimeLimitMs(),
+          rendermime
         });
-        // The page's shell shows one widget at a time.
-        notice.dispose();
-        app.shell.add(told, 'main');
-        app.shell.activateById(told.id);
-        await told.acknowledged;
-        recorded.rememberAcknowledged(session.id, policy);
-        told.dispose();
-        notice = new CandidateNotice();
-        notice.showJoining(trans);
-        app.shell.add(notice, 'main');
-      }
-      const name = session.candidate_name || trans.__('Candidate');
-      const content = new InterviewPanel({
-        session: { ...session, owner: '' },
-        client,
-        editorServices,
-        user: { name, color: hexColor(undefined, name), role: 'candidate' },
-        trans,
-        roomParams,
-        whiteboard,
-        runners,
-        runTimeLimitMs: runTimeLimitMs(),
-        rendermime
+        built.setInLobby(!acknowledged);
+        return built;
       });
-      content.addClass('jp-DevInterview-candidate');
-      const widget = new MainAreaWidget({ content });
-      widget.id = 'devinterview-candidate-interview';
-      widget.addClass('jp-DevInterview-interviewWidget');
-      widget.title.label = session.title;
-      widget.title.closable = false;
-      populateCandidateToolbar(widget, trans);
-      widget.toolbar.addItem(
-        'recorded',
-        recorded.recordedButton(policy, trans)
-      );
-      notice.dispose();
-      app.shell.add(widget, 'main');
-      app.shell.activateById(widget.id);
-      // Only this page reports, and only what the notice listed (nothing when
-      // the server records no signals).
-      const signals = startIntegritySignals({
-        client,
-        sessionId: session.id,
-        policy,
-        editorNode: content.editor.node,
-        isReadOnly: () => content.readOnly
-      });
-      if (signals) {
-        widget.disposed.connect(() => signals.dispose());
+
+      try {
+        let name: string | null;
+        if (acknowledged) {
+          // A reload after Join in this tab: straight back in.
+          name = (await client.join(token)).name;
+          notice.dispose();
+        } else {
+          notice.dispose();
+          name = (
+            await waitInLobby({
+              app,
+              client,
+              token,
+              info,
+              room: building.then(built => built.room),
+              trans
+            })
+          ).name;
+          // Joining is the acknowledgement of what is recorded: not asked
+          // again in this tab.
+          recorded.rememberAcknowledged(session.id, policy);
+        }
+        const interview = await building;
+        if (!acknowledged) {
+          interview.enteredAs(name || trans.__('Candidate'));
+        }
+        interview.open(app);
+      } catch (error) {
+        void building.then(
+          built => built.dispose(),
+          () => undefined // it was never built
+        );
+        throw error;
       }
     };
     start().catch(error => {
       console.warn('DevInterview: could not join the interview.', error);
+      if (notice.isDisposed) {
+        notice = new CandidateNotice();
+        app.shell.add(notice, 'main');
+      }
       notice.showProblem(candidateMessage(problemOf(error), trans));
     });
   }

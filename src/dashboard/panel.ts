@@ -9,6 +9,7 @@ import {
   launchIcon,
   linkIcon,
   notebookIcon,
+  refreshIcon,
   runIcon,
   stopIcon,
   usersIcon
@@ -27,8 +28,17 @@ import {
   formatDuration,
   formatLanguage,
   formatStatus,
-  formatTimestamp
+  formatTimestamp,
+  maskLink,
+  statusHint
 } from './format';
+import { RowMenu } from './rowMenu';
+
+/**
+ * Seconds the "link copied" notice stays: long enough to read, short enough
+ * not to linger on a shared screen.
+ */
+const NOTICE_SECONDS = 6;
 
 /**
  * The columns of the sessions table, in order.
@@ -54,6 +64,7 @@ type RowAction =
   | 'download-report'
   | 'open-report'
   | 'copy-link'
+  | 'new-link'
   | 'co-interviewers'
   | 'start'
   | 'terminate'
@@ -80,6 +91,7 @@ export class SessionsPanel extends Widget {
       'devinterview_jupyter'
     );
     this._actions = options.actions ?? {};
+    this._noticeSeconds = options.noticeSeconds ?? NOTICE_SECONDS;
     this.addClass('jp-DevInterview-dashboard');
     this._buildDOM();
     this.refreshIntervalSeconds = options.refreshIntervalSeconds ?? 0;
@@ -99,7 +111,8 @@ export class SessionsPanel extends Widget {
   }
 
   /**
-   * The last informational message (e.g. "link copied"), or `null`.
+   * The informational message showing (e.g. "link copied"), or `null`; it
+   * goes away by itself after a few seconds.
    */
   get message(): string | null {
     return this._message;
@@ -191,9 +204,34 @@ export class SessionsPanel extends Widget {
           await actions.openReport?.(session);
           return;
         case 'copy-link': {
-          const invite = await this._client.createInvite(session.id);
+          // The session's current link: copying twice gives the same link.
+          const invite = await this._client.liveInvite(session.id);
           await (actions.copy ?? defaultCopy)(invite.url);
-          this._setMessage(trans.__('Candidate link copied: %1', invite.url));
+          // Never the whole token on screen: it may be shared.
+          this._setMessage(
+            trans.__('Candidate link copied: %1', maskLink(invite.url))
+          );
+          return;
+        }
+        case 'new-link': {
+          const ok = await (actions.confirm ?? (() => Promise.resolve(true)))(
+            trans.__('New candidate link for "%1"?', session.title),
+            trans.__(
+              'The current candidate link stops working at once: a candidate who joined with it is disconnected and needs the new link.'
+            ),
+            trans.__('New link')
+          );
+          if (!ok) {
+            return;
+          }
+          const invite = await this._client.rotateInvite(session.id);
+          await (actions.copy ?? defaultCopy)(invite.url);
+          this._setMessage(
+            trans.__(
+              'New candidate link copied: %1 The old link no longer works.',
+              maskLink(invite.url)
+            )
+          );
           return;
         }
         case 'co-interviewers':
@@ -204,11 +242,11 @@ export class SessionsPanel extends Widget {
           return;
         case 'terminate': {
           const ok = await (actions.confirm ?? (() => Promise.resolve(true)))(
-            trans.__('Terminate "%1"?', session.title),
+            trans.__('End the interview "%1"?', session.title),
             trans.__(
               'The interview ends for everyone, its duration is stored and its room becomes read-only.'
             ),
-            trans.__('Terminate')
+            trans.__('End interview')
           );
           if (ok) {
             await this._client.terminateSession(session.id);
@@ -258,6 +296,7 @@ export class SessionsPanel extends Widget {
       return;
     }
     this.refreshIntervalSeconds = 0;
+    window.clearTimeout(this._noticeTimer);
     this._client.sessionsChanged.disconnect(this._onSessionsChanged, this);
     super.dispose();
   }
@@ -278,9 +317,24 @@ export class SessionsPanel extends Widget {
   }
 
   private _setMessage(message: string | null): void {
+    window.clearTimeout(this._noticeTimer);
     this._message = message;
     this._messageNode.textContent = message ?? '';
     this._messageNode.hidden = message === null;
+    this._messageNode.style.setProperty(
+      '--jp-devinterview-notice-duration',
+      `${this._noticeSeconds}s`
+    );
+    // Restart the fading animation for a new message.
+    this._messageNode.classList.remove('jp-mod-fading');
+    if (message !== null && this._noticeSeconds > 0) {
+      void this._messageNode.offsetWidth;
+      this._messageNode.classList.add('jp-mod-fading');
+      this._noticeTimer = window.setTimeout(
+        () => this._setMessage(null),
+        this._noticeSeconds * 1000
+      );
+    }
   }
 
   private async _load(): Promise<void> {
@@ -414,6 +468,7 @@ export class SessionsPanel extends Widget {
     this._messageNode = document.createElement('div');
     this._messageNode.className = 'jp-DevInterview-message';
     this._messageNode.setAttribute('role', 'status');
+    this._messageNode.setAttribute('aria-live', 'polite');
     this._messageNode.hidden = true;
 
     this._errorNode = document.createElement('div');
@@ -458,6 +513,10 @@ export class SessionsPanel extends Widget {
       this._total
     );
 
+    // A refresh rebuilds the rows: keep the keyboard focus (and an open
+    // More menu) where they were.
+    const focused = this._focusedAction();
+    RowMenu.closeAll();
     this._body.replaceChildren();
     if (this._sessions.length === 0) {
       const row = this._body.insertRow();
@@ -469,6 +528,59 @@ export class SessionsPanel extends Widget {
     }
     for (const session of this._sessions) {
       this._body.appendChild(this._renderRow(session));
+    }
+    if (focused) {
+      this._restoreFocus(focused);
+    }
+  }
+
+  private _focusedAction(): {
+    sessionId: string;
+    action: string;
+    menuOpen: boolean;
+  } | null {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || !this._body.contains(active)) {
+      return null;
+    }
+    const row = active.closest<HTMLElement>('tr.jp-DevInterview-sessionRow');
+    const action = active.dataset.action ?? active.dataset.menu;
+    if (!row?.dataset.sessionId || !action) {
+      return null;
+    }
+    const more = row.querySelector('.jp-DevInterview-moreButton');
+    return {
+      sessionId: row.dataset.sessionId,
+      action,
+      menuOpen: more?.getAttribute('aria-expanded') === 'true'
+    };
+  }
+
+  private _restoreFocus(focused: {
+    sessionId: string;
+    action: string;
+    menuOpen: boolean;
+  }): void {
+    const row = Array.from(this._body.rows).find(
+      r => r.dataset.sessionId === focused.sessionId
+    );
+    const menu = row ? this._menus.get(row) : undefined;
+    if (!row || !menu) {
+      return;
+    }
+    if (focused.menuOpen) {
+      menu.open('none');
+    }
+    const target =
+      focused.action === 'more'
+        ? menu.button
+        : row.querySelector<HTMLButtonElement>(
+            `button[data-action="${focused.action}"]`
+          );
+    if (target && !target.disabled) {
+      target.focus();
+    } else {
+      menu.button.focus();
     }
   }
 
@@ -506,68 +618,158 @@ export class SessionsPanel extends Widget {
     badge.className = `jp-DevInterview-status jp-DevInterview-status-${session.status}`;
     badge.textContent = formatStatus(session.status, trans);
     status.appendChild(badge);
+    const hint = statusHint(session.status, trans);
+    if (hint) {
+      const note = document.createElement('span');
+      note.className = 'jp-DevInterview-statusHint';
+      note.textContent = hint;
+      status.append(' ', note);
+    }
 
     const created = add('created', formatTimestamp(session.created_at));
     created.title = session.created_at;
+    // The Created column is hidden on narrow screens (dashboard.css).
+    title.title = trans.__('Created %1', formatTimestamp(session.created_at));
     const started = add('started', formatTimestamp(session.started_at));
     started.title = session.started_at ?? '';
-    add('duration', formatDuration(session.duration_minutes));
+    const duration = add('duration', formatDuration(session.duration_minutes));
+    if (session.duration_minutes === null) {
+      // A plain dash, not a control: muted, and said in words.
+      duration.classList.add('jp-mod-empty');
+      duration.title = trans.__('Known once the interview has ended');
+    }
     this._renderScorecards(add('scorecards', ''), session);
 
     const cell = add('actions', '');
     const actions = document.createElement('div');
     actions.className = 'jp-DevInterview-rowActions';
     cell.appendChild(actions);
-    const button = (action: RowAction, icon: LabIcon, label: string) => {
+    const button = (
+      action: RowAction,
+      icon: LabIcon,
+      text: string,
+      description: string = text
+    ) => {
       const node = document.createElement('button');
       node.type = 'button';
       node.className = 'jp-DevInterview-rowButton';
       node.dataset.action = action;
-      node.title = label;
-      node.setAttribute('aria-label', label);
-      icon.element({ container: node, tag: 'span', elementSize: 'normal' });
+      node.title = description;
+      // The accessible name starts with the visible text (WCAG 2.5.3).
+      node.setAttribute('aria-label', description);
+      node.appendChild(
+        icon.element({
+          tag: 'span',
+          elementSize: 'normal',
+          className: 'jp-DevInterview-rowButtonIcon'
+        })
+      );
+      const label = document.createElement('span');
+      label.className = 'jp-DevInterview-rowButtonLabel';
+      label.textContent = text;
+      node.appendChild(label);
       node.addEventListener('click', () => {
         void this.runAction(action, session);
       });
-      actions.appendChild(node);
       return node;
     };
     const ended = session.status === 'terminated';
-    button('open', launchIcon, trans.__('Open the interview'));
+
+    // The two things done most: open the interview, send the candidate link.
+    const open = button(
+      'open',
+      launchIcon,
+      trans.__('Open'),
+      trans.__('Open the interview')
+    );
+    open.classList.add('jp-mod-primary');
+    const copy = button(
+      'copy-link',
+      linkIcon,
+      trans.__('Copy link'),
+      trans.__('Copy link: the candidate link of this interview')
+    );
+    copy.disabled = ended;
+    const menu = new RowMenu({
+      text: trans.__('More'),
+      label: trans.__('More actions for "%1"', session.title)
+    });
+    this._menus.set(row, menu);
+    actions.append(open, copy, menu.button, menu.menu);
+
+    // The lifecycle, then what is kept of the interview, then the rest.
+    const newLink = button(
+      'new-link',
+      refreshIcon,
+      trans.__('New link'),
+      trans.__(
+        'New link: replace the candidate link (the old one stops working)'
+      )
+    );
+    newLink.disabled = ended;
+    menu.addItem(newLink);
+    const start = button(
+      'start',
+      runIcon,
+      trans.__('Start interview'),
+      trans.__('Start interview now, without waiting for the candidate')
+    );
+    start.disabled = session.status !== 'scheduled';
+    menu.addItem(start);
+    const end = button(
+      'terminate',
+      stopIcon,
+      trans.__('End interview'),
+      trans.__('End interview for everyone')
+    );
+    end.disabled = ended;
+    menu.addItem(end);
+    menu.addSeparator();
     // Replays and reports: of live and ended interviews alike.
     if (this._actions.replay) {
-      button('replay', historyIcon, trans.__('Replay the interview'));
-    }
-    if (this._actions.downloadReport) {
-      button(
-        'download-report',
-        downloadIcon,
-        trans.__('Download report (notebook)')
+      menu.addItem(
+        button(
+          'replay',
+          historyIcon,
+          trans.__('Replay'),
+          trans.__('Replay the interview')
+        )
       );
     }
     if (this._actions.openReport) {
-      button(
-        'open-report',
-        notebookIcon,
-        trans.__('Open report in JupyterLab')
+      menu.addItem(
+        button(
+          'open-report',
+          notebookIcon,
+          trans.__('Open report'),
+          trans.__('Open report in JupyterLab')
+        )
       );
     }
-    button(
-      'copy-link',
-      linkIcon,
-      trans.__('Copy a candidate link (creates an invite)')
-    ).disabled = ended;
-    if (this._actions.manageCoInterviewers) {
-      button('co-interviewers', usersIcon, trans.__('Co-interviewers…'));
+    if (this._actions.downloadReport) {
+      menu.addItem(
+        button(
+          'download-report',
+          downloadIcon,
+          trans.__('Download report'),
+          trans.__('Download report (notebook)')
+        )
+      );
     }
-    button('start', runIcon, trans.__('Start the interview')).disabled =
-      session.status !== 'scheduled';
-    button(
-      'terminate',
-      stopIcon,
-      trans.__('Terminate: end the interview for everyone')
-    ).disabled = ended;
-    button('delete', deleteIcon, trans.__('Delete the session'));
+    if (this._actions.manageCoInterviewers) {
+      menu.addItem(
+        button('co-interviewers', usersIcon, trans.__('Co-interviewers…'))
+      );
+    }
+    menu.addSeparator();
+    const remove = button(
+      'delete',
+      deleteIcon,
+      trans.__('Delete'),
+      trans.__('Delete the session')
+    );
+    remove.classList.add('jp-mod-danger');
+    menu.addItem(remove);
     return row;
   }
 
@@ -618,6 +820,10 @@ export class SessionsPanel extends Widget {
   private _actions: SessionsPanel.IActions;
   private _filter: '' | SessionStatus = '';
   private _message: string | null = null;
+  private _noticeSeconds: number;
+  private _noticeTimer = 0;
+  // The More menu of each row on screen.
+  private _menus = new WeakMap<HTMLTableRowElement, RowMenu>();
   private _filterSelect!: HTMLSelectElement;
   private _messageNode!: HTMLDivElement;
   private _trans: TranslationBundle;
@@ -660,6 +866,11 @@ export namespace SessionsPanel {
      * What the UI around the panel does for it (dialogs, commands).
      */
     actions?: IActions;
+    /**
+     * Seconds an informational notice stays on screen (default 6); 0 keeps
+     * it until the next one.
+     */
+    noticeSeconds?: number;
   }
 
   /**

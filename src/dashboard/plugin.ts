@@ -12,7 +12,7 @@ import {
 import { ILauncher } from '@jupyterlab/launcher';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { refreshIcon } from '@jupyterlab/ui-components';
+import { Toolbar, refreshIcon } from '@jupyterlab/ui-components';
 
 import type { Language } from '../api/types';
 import { devInterviewIcon } from '../icons';
@@ -125,7 +125,15 @@ export const dashboardPlugin: JupyterFrontEndPlugin<void> = {
           copy: text => Clipboard.copyToSystem(text)
         }
       });
-      const widget = new MainAreaWidget({ content });
+      // A plain toolbar: a reactive one folds items added before it is
+      // attached into its "…" menu.
+      const widget = new MainAreaWidget({ content, toolbar: new Toolbar() });
+      // "You appear as <name>", with the button to change it (src/profile).
+      const { ProfileBadge } = await import('../profile/badge');
+      widget.toolbar.addItem(
+        'display-name',
+        new ProfileBadge({ client, commands: app.commands, trans })
+      );
       widget.id = DASHBOARD_ID;
       widget.title.label = trans.__('Interview Dashboard');
       widget.title.caption = trans.__('DevInterview: interview sessions');

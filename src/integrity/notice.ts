@@ -1,15 +1,14 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { PromiseDelegate } from '@lumino/coreutils';
 import { Widget } from '@lumino/widgets';
 
 import type { IIntegrityPolicy } from '../api/types';
 import { recordedFootnote, recordedItems } from './format';
 
 /**
- * The key under which this tab remembers that the candidate read the notice
- * of a session (sessionStorage): a reload does not ask again, unless what is
- * recorded changed.
+ * The key under which this tab remembers that the candidate joined a session
+ * from the lobby, which lists what is recorded (sessionStorage): a reload
+ * goes straight back in, unless what is recorded changed.
  */
 export const ACK_STORAGE_KEY = 'devinterview-recorded-ack';
 
@@ -21,7 +20,8 @@ function ackValue(sessionId: string, policy: IIntegrityPolicy): string {
 }
 
 /**
- * Whether the candidate already read this notice in this tab.
+ * Whether the candidate already joined from the lobby in this tab, having
+ * read this policy.
  */
 export function wasAcknowledged(
   sessionId: string,
@@ -36,7 +36,8 @@ export function wasAcknowledged(
 }
 
 /**
- * Remember that the candidate read this notice in this tab.
+ * Remember that the candidate joined from the lobby in this tab, having read
+ * this policy (pressing Join is the acknowledgement).
  */
 export function rememberAcknowledged(
   sessionId: string,
@@ -46,7 +47,7 @@ export function rememberAcknowledged(
   try {
     storage?.setItem(ACK_STORAGE_KEY, ackValue(sessionId, policy));
   } catch {
-    // Storage may be off: the notice is shown again after a reload.
+    // Storage may be off: the lobby is shown again after a reload.
   }
 }
 
@@ -59,7 +60,7 @@ function safeSessionStorage(): Storage | null {
 }
 
 /**
- * The list of what is recorded, as a DOM fragment (the notice and the dialog).
+ * The list of what is recorded, as a DOM fragment (the lobby and the dialog).
  */
 export function recordedList(
   policy: IIntegrityPolicy,
@@ -79,84 +80,6 @@ export function recordedList(
   footnote.textContent = recordedFootnote(policy, trans);
   node.append(list, footnote);
   return node;
-}
-
-/**
- * The page the candidate sees before the interview: exactly what is recorded,
- * and one way on, "I understand". The interview is shown, and any signal
- * watched, only once the candidate has pressed it.
- */
-export class RecordedNotice extends Widget {
-  constructor(options: RecordedNotice.IOptions) {
-    super();
-    const { trans, policy } = options;
-    this.id = 'devinterview-recorded-notice';
-    this.addClass('jp-DevInterview-candidateNotice');
-    this.addClass('jp-DevInterview-recordedNotice');
-    this.node.dataset.signals = String(policy.signals);
-
-    const section = document.createElement('section');
-    section.className = 'jp-DevInterview-recordedSection';
-    section.setAttribute('aria-labelledby', 'devinterview-recorded-title');
-    const title = document.createElement('h1');
-    title.id = 'devinterview-recorded-title';
-    title.className = 'jp-DevInterview-candidateNoticeTitle';
-    title.textContent = trans.__('Before the interview: what is recorded');
-    const intro = document.createElement('p');
-    intro.className = 'jp-DevInterview-candidateNoticeBody';
-    intro.textContent = options.sessionTitle
-      ? trans.__('The interview "%1" keeps:', options.sessionTitle)
-      : trans.__('This interview keeps:');
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className =
-      'jp-mod-styled jp-mod-accept jp-DevInterview-recordedAccept';
-    button.textContent = trans.__('I understand, start the interview');
-    button.addEventListener('click', () => {
-      this._acknowledged.resolve();
-    });
-    section.append(title, intro, recordedList(policy, trans), button);
-    this.node.append(section);
-    this._button = button;
-  }
-
-  /**
-   * Resolves when the candidate pressed "I understand".
-   */
-  get acknowledged(): Promise<void> {
-    return this._acknowledged.promise;
-  }
-
-  protected onAfterAttach(): void {
-    // Keyboard and screen-reader users land on the one action of the page.
-    this._button.focus();
-  }
-
-  private _button: HTMLButtonElement;
-  private _acknowledged = new PromiseDelegate<void>();
-}
-
-/**
- * A namespace for `RecordedNotice` statics.
- */
-export namespace RecordedNotice {
-  /**
-   * The options of the notice.
-   */
-  export interface IOptions {
-    /**
-     * What the server records.
-     */
-    policy: IIntegrityPolicy;
-    /**
-     * The interview's title.
-     */
-    sessionTitle?: string;
-    /**
-     * The translation bundle.
-     */
-    trans: TranslationBundle;
-  }
 }
 
 /**

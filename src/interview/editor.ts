@@ -1,12 +1,18 @@
+import { Compartment } from '@codemirror/state';
+import { EditorView, placeholder } from '@codemirror/view';
 import type { IEditorServices } from '@jupyterlab/codeeditor';
 import { CodeEditor, CodeEditorWrapper } from '@jupyterlab/codeeditor';
+import type { CodeMirrorEditor } from '@jupyterlab/codemirror';
 import type { YFile } from '@jupyter/ydoc';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import {
   yRemoteSelections,
   yRemoteSelectionsTheme,
   ySyncFacet,
   YSyncConfig
 } from 'y-codemirror.next';
+
+import { labelledAwareness } from '../profile/cursors';
 
 /**
  * Create the collaborative code editor of an interview: JupyterLab's own
@@ -22,30 +28,64 @@ export function createInterviewEditor(
     sharedModel: options.sharedModel,
     mimeType: options.mimeType
   });
+  const editable = new Compartment();
+  const readOnly = options.readOnly ?? false;
   const editor = new CodeEditorWrapper({
     factory: options.editorServices.factoryService.newDocumentEditor,
     model,
     editorOptions: {
       config: {
         lineNumbers: true,
-        readOnly: options.readOnly ?? false,
+        readOnly,
         customStyles: { fontSize: options.fontSize ?? null }
       },
       extensions: [
         ySyncFacet.of(
           new YSyncConfig(
             options.sharedModel.ysource,
-            options.sharedModel.awareness
+            // Remote cursors' labels carry the role: "Ada · Interviewer".
+            labelledAwareness(options.sharedModel.awareness, options.trans)
           )
         ),
         yRemoteSelectionsTheme,
-        yRemoteSelections
+        yRemoteSelections,
+        // `readOnly` alone keeps the editor focusable with a blinking caret
+        // that swallows keys; not editable also drops contenteditable.
+        editable.of(EditorView.editable.of(!readOnly)),
+        // The text box itself needs the name: it is what takes the focus.
+        ...(options.label
+          ? [EditorView.contentAttributes.of({ 'aria-label': options.label })]
+          : []),
+        ...(options.placeholder ? [placeholder(options.placeholder)] : [])
       ]
     }
   });
+  editables.set(editor, editable);
   editor.addClass('jp-DevInterview-editor');
   editor.disposed.connect(() => model.dispose());
   return editor;
+}
+
+const editables = new WeakMap<CodeEditorWrapper, Compartment>();
+
+/**
+ * Make an interview editor read-only or editable again: CodeMirror's
+ * read-only state (no edits) and its editable facet (no caret, no focus,
+ * no keystrokes taken).
+ */
+export function setEditorReadOnly(
+  wrapper: CodeEditorWrapper,
+  readOnly: boolean
+): void {
+  wrapper.editor.setOption('readOnly', readOnly);
+  const editable = editables.get(wrapper);
+  const view = (wrapper.editor as CodeMirrorEditor).editor as
+    EditorView | undefined;
+  if (editable && view) {
+    view.dispatch({
+      effects: editable.reconfigure(EditorView.editable.of(!readOnly))
+    });
+  }
 }
 
 /**
@@ -72,4 +112,16 @@ export interface IInterviewEditorOptions {
    * Start read-only.
    */
   readOnly?: boolean;
+  /**
+   * The hint an empty editor shows.
+   */
+  placeholder?: string;
+  /**
+   * The editor's accessible name.
+   */
+  label?: string;
+  /**
+   * The translation bundle of the cursor labels' role words (none: English).
+   */
+  trans?: TranslationBundle;
 }

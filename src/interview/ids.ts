@@ -9,6 +9,13 @@ export namespace CommandIDs {
   export const changeQuestion = 'devinterview:change-question';
   export const openScorecard = 'devinterview:open-scorecard';
   export const openNotes = 'devinterview:open-notes';
+  export const runCode = 'devinterview:run-code';
+  export const stopRun = 'devinterview:stop-run';
+  export const focusEditor = 'devinterview:focus-editor';
+  export const focusWhiteboard = 'devinterview:focus-whiteboard';
+  export const focusRunArea = 'devinterview:focus-run-area';
+  export const toggleStdin = 'devinterview:toggle-stdin';
+  export const showShortcuts = 'devinterview:show-shortcuts';
 }
 
 /**

@@ -1,3 +1,4 @@
+import { Dialog, MainAreaWidget, showDialog } from '@jupyterlab/apputils';
 import type { IEditorServices } from '@jupyterlab/codeeditor';
 import type { CodeEditorWrapper } from '@jupyterlab/codeeditor';
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
@@ -36,11 +37,14 @@ import type {
   IWhiteboardFactory
 } from '../tokens';
 import { closureMessage } from './connection';
-import { createInterviewEditor } from './editor';
+import { createInterviewEditor, setEditorReadOnly } from './editor';
+import type { ILayoutState, ILayoutStore } from './layout';
+import { LocalStorageLayoutStore, restoreLayout } from './layout';
 import { ParticipantsList } from './participants';
 import { RunGate } from './runGate';
 import { RunPanel } from './runPanel';
 import { DEFAULT_RUN_TIME_LIMIT_MS } from '../runner/settings';
+import { makeToolbarTabbable, matchShortcut, shortcutTable } from './shortcuts';
 import { WhiteboardArea, fileStemOf } from './whiteboardArea';
 
 /**
@@ -50,11 +54,15 @@ import { WhiteboardArea, fileStemOf } from './whiteboardArea';
 const LANGUAGE_SWITCH_MS = 10_000;
 
 /**
- * Relative widths of the question column, the editor and the whiteboard: with
- * a question, without one (interviewers keep a narrow column to choose one).
+ * How long after the last drag of a split handle the layout is saved.
  */
-const WIDTHS_WITH_QUESTION = [2, 3, 2.2];
-const WIDTHS_WITHOUT_QUESTION = [1, 3, 2];
+const LAYOUT_SAVE_MS = 400;
+
+/**
+ * Below this width (px) the panes drop their minimum widths: the question
+ * column (160), the editor (220) and the whiteboard (460) no longer fit.
+ */
+const NARROW_WIDTH = 870;
 
 /**
  * The interview layout: the question column (prompt above tests) beside the
@@ -87,6 +95,9 @@ export class InterviewPanel extends Panel {
     this._notice = new Widget();
     this._notice.addClass('jp-DevInterview-notice');
     this._notice.node.setAttribute('role', 'status');
+    // Focusable from script only: where the focus goes when the editor
+    // turns read-only under it.
+    this._notice.node.tabIndex = -1;
     this._errorLine = new Widget();
     this._errorLine.addClass('jp-DevInterview-error');
     this._errorLine.node.setAttribute('role', 'alert');
@@ -97,8 +108,17 @@ export class InterviewPanel extends Panel {
       sharedModel: this.room.sharedModel,
       mimeType: mimeTypeOf(this.language),
       fontSize: options.fontSize ?? null,
-      readOnly: this.readOnly
+      readOnly: this.readOnly,
+      placeholder: this._trans.__('Write your code here — Shift+Enter runs it'),
+      label: this._trans.__('Code editor'),
+      trans: this._trans
     });
+    this._layoutStore =
+      options.layoutStore === undefined
+        ? this.isInterviewer
+          ? null
+          : new LocalStorageLayoutStore()
+        : options.layoutStore;
 
     const header = new Panel();
     header.addClass('jp-DevInterview-interviewHeader');
@@ -112,6 +132,16 @@ export class InterviewPanel extends Panel {
     header.addWidget(label);
     header.addWidget(this.participants);
     this._header = header;
+    const shortcuts = document.createElement('button');
+    shortcuts.type = 'button';
+    shortcuts.className =
+      'jp-DevInterview-toolbarButton jp-DevInterview-shortcutsButton';
+    shortcuts.textContent = this._trans.__('Keyboard shortcuts');
+    shortcuts.title = this._trans.__(
+      'The keyboard shortcuts of the interview (Alt+Shift+K)'
+    );
+    shortcuts.addEventListener('click', () => void this.showShortcuts());
+    this.addHeaderItem(new Widget({ node: shortcuts }));
 
     const gate = new RunGate();
     this.promptPane = new PromptPane({
@@ -179,8 +209,11 @@ export class InterviewPanel extends Panel {
     });
     main.addWidget(this.runPanel);
     // Shift+Enter runs, from the editor or the stdin box (before CodeMirror
-    // turns it into a newline).
+    // turns it into a newline); the other shortcuts work anywhere in the panel.
     this.node.addEventListener('keydown', this._onKeyDown, true);
+    for (const split of [top, main, side]) {
+      split.handleMoved.connect(this._scheduleLayoutSave, this);
+    }
 
     this.addWidget(header);
     this.addWidget(this._notice);
@@ -380,6 +413,73 @@ export class InterviewPanel extends Panel {
   }
 
   /**
+   * Put the keyboard focus in the editor (or, once it is read-only, on the
+   * notice that says why).
+   */
+  focusEditor(): void {
+    if (this.readOnly) {
+      this._notice.node.focus();
+      return;
+    }
+    this.editor.editor.focus();
+  }
+
+  /**
+   * Put the keyboard focus on the whiteboard, where its own shortcuts work.
+   */
+  focusWhiteboard(): void {
+    const node = this.whiteboard.node;
+    const target =
+      node.querySelector<HTMLElement>('.tl-container') ??
+      node.querySelector<HTMLElement>('button, [tabindex]');
+    (target ?? node).focus();
+  }
+
+  /**
+   * Put the keyboard focus in the run area (Run, else the run log).
+   */
+  focusRuns(): void {
+    this.runPanel.focus();
+  }
+
+  /**
+   * Show the keyboard shortcuts in a dialog.
+   */
+  async showShortcuts(): Promise<void> {
+    const body = new Widget({ node: shortcutTable(this._trans) });
+    await showDialog({
+      title: this._trans.__('Keyboard shortcuts'),
+      body,
+      buttons: [Dialog.okButton({ label: this._trans.__('Close') })]
+    });
+  }
+
+  /**
+   * The pane sizes last applied or saved (stored, else the defaults).
+   */
+  get paneSizes(): ILayoutState {
+    return restoreLayout(this._paneSizes);
+  }
+
+  /**
+   * The sizes of the split panes as they are now.
+   */
+  currentLayout(): ILayoutState {
+    const layout = restoreLayout(this._paneSizes);
+    const top = this._top.relativeSizes();
+    if (this._hadQuestion) {
+      layout.withQuestion = top;
+    } else {
+      layout.withoutQuestion = top;
+    }
+    layout.main = this._main.relativeSizes();
+    if (!this._side.isHidden) {
+      layout.side = this._side.relativeSizes();
+    }
+    return restoreLayout(layout);
+  }
+
+  /**
    * Add a widget at the end of the header row (beside the participants).
    * The interviewer's JupyterLab adds its own controls here (the scorecard):
    * the toolbar is full at common widths, and what it cannot fit goes into
@@ -405,6 +505,10 @@ export class InterviewPanel extends Panel {
     this.room.meta.unobserve(this._onMeta);
     this._questionMap.unobserve(this._onQuestion);
     this.node.removeEventListener('keydown', this._onKeyDown, true);
+    if (this._saveTimer !== null) {
+      clearTimeout(this._saveTimer);
+      this._saveLayout();
+    }
     super.dispose();
     this.room.dispose();
     Signal.clearData(this);
@@ -412,18 +516,74 @@ export class InterviewPanel extends Panel {
 
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
+    if (this.parent instanceof MainAreaWidget) {
+      makeToolbarTabbable(this.parent.toolbar);
+    }
     if (!this._sized) {
       // Relative sizes only stick once the split panels have a size.
       this._sized = true;
+      const stored = this._layoutStore?.load() ?? Promise.resolve(null);
       requestAnimationFrame(() => {
         if (this.isDisposed) {
           return; // closed before its first frame
         }
-        this._fitQuestionArea(true);
-        this._side.setRelativeSizes([3, 2]);
-        this._main.setRelativeSizes([4, 1]);
+        this._applyLayout();
+        void stored.then(value => {
+          if (!this.isDisposed && value !== null && !this._layoutTouched) {
+            this._paneSizes = restoreLayout(value);
+            this._applyLayout();
+          }
+        });
       });
     }
+  }
+
+  protected onResize(msg: Widget.ResizeMessage): void {
+    super.onResize(msg);
+    // The panes' minimum widths (style/layout.css) only apply when they all
+    // fit; a narrower panel lets them shrink rather than push the run bar and
+    // the whiteboard's buttons out of view.
+    const narrow = this.node.clientWidth < NARROW_WIDTH;
+    if (narrow !== this.hasClass('jp-mod-narrow')) {
+      this.toggleClass('jp-mod-narrow', narrow);
+      // The toolbar is the parent's: it shortens its labels too.
+      this.parent?.toggleClass('jp-DevInterview-narrow', narrow);
+      this._side.fit();
+      this._top.fit();
+      this._main.fit();
+    }
+  }
+
+  protected onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    // On open (and when the tab comes to front with nothing focused inside),
+    // the editor takes the keys: people start typing at once.
+    const active = document.activeElement;
+    if (!active || active === this.node || !this.node.contains(active)) {
+      this.focusEditor();
+    }
+  }
+
+  private _applyLayout(): void {
+    this._fitQuestionArea(true);
+    this._side.setRelativeSizes(this._paneSizes.side);
+    this._main.setRelativeSizes(this._paneSizes.main);
+  }
+
+  private _scheduleLayoutSave(): void {
+    this._layoutTouched = true;
+    if (this._saveTimer !== null) {
+      clearTimeout(this._saveTimer);
+    }
+    this._saveTimer = setTimeout(() => this._saveLayout(), LAYOUT_SAVE_MS);
+  }
+
+  private _saveLayout(): void {
+    this._saveTimer = null;
+    this._paneSizes = this.currentLayout();
+    void this._layoutStore?.save(this._paneSizes).catch(reason => {
+      console.warn('DevInterview: could not keep the layout.', reason);
+    });
   }
 
   /**
@@ -472,7 +632,9 @@ export class InterviewPanel extends Panel {
     this.toggleClass('jp-mod-hasQuestion', hasQuestion);
     if (this._sized) {
       this._top.setRelativeSizes(
-        hasQuestion ? WIDTHS_WITH_QUESTION : WIDTHS_WITHOUT_QUESTION
+        hasQuestion
+          ? this._paneSizes.withQuestion
+          : this._paneSizes.withoutQuestion
       );
     }
   }
@@ -484,26 +646,60 @@ export class InterviewPanel extends Panel {
   };
 
   private _onKeyDown = (event: KeyboardEvent): void => {
-    if (
-      event.key === 'Enter' &&
-      event.shiftKey &&
-      !event.ctrlKey &&
-      !event.altKey &&
-      !event.metaKey
-    ) {
-      event.preventDefault();
-      event.stopPropagation();
-      void this.runPanel.run();
+    const action = matchShortcut(event);
+    if (action === null || event.defaultPrevented) {
+      return;
+    }
+    if (action === 'run' && this._isToolbarControl(event.target)) {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    switch (action) {
+      case 'run':
+        void this.runPanel.run();
+        break;
+      case 'stop':
+        this.runPanel.stop();
+        break;
+      case 'focus-editor':
+        this.focusEditor();
+        break;
+      case 'focus-whiteboard':
+        this.focusWhiteboard();
+        break;
+      case 'focus-runs':
+        this.focusRuns();
+        break;
+      case 'toggle-stdin':
+        this.runPanel.toggleStdin();
+        break;
+      case 'show-shortcuts':
+        void this.showShortcuts();
+        break;
     }
   };
+
+  /**
+   * Whether a key press comes from a toolbar control (a button or the
+   * language picker: Shift+Enter there is not meant as Run).
+   */
+  private _isToolbarControl(target: EventTarget | null): boolean {
+    return (
+      target instanceof HTMLElement &&
+      (target.tagName === 'SELECT' ||
+        (target.tagName === 'BUTTON' && !this.runPanel.node.contains(target)))
+    );
+  }
 
   private _onMeta = (): void => {
     if (this.isDisposed) {
       return;
     }
     const readOnly = this.readOnly;
+    const editorHadFocus = this.editor.node.contains(document.activeElement);
     this.editor.model.mimeType = mimeTypeOf(this.language);
-    this.editor.editor.setOption('readOnly', readOnly);
+    setEditorReadOnly(this.editor, readOnly);
     if (this.whiteboard.board) {
       this.whiteboard.board.readOnly = readOnly;
     }
@@ -521,6 +717,11 @@ export class InterviewPanel extends Panel {
         ? this._trans.__('This interview has ended. Everything is read-only.')
         : '';
     this._notice.node.hidden = !readOnly;
+    if (readOnly && editorHadFocus) {
+      // The editor can no longer hold the focus: keep it in the panel, on
+      // the sentence that says why.
+      this._notice.node.focus();
+    }
     this._metaChanged.emit();
   };
 
@@ -553,6 +754,10 @@ export class InterviewPanel extends Panel {
   private _questionMap: Y.Map<unknown>;
   private _hadQuestion: boolean | null = null;
   private _sized = false;
+  private _layoutStore: ILayoutStore | null;
+  private _paneSizes: ILayoutState = restoreLayout(null);
+  private _layoutTouched = false;
+  private _saveTimer: ReturnType<typeof setTimeout> | null = null;
 }
 
 /**
@@ -608,5 +813,10 @@ export namespace InterviewPanel {
      * a standard registry is made).
      */
     rendermime?: IRenderMimeRegistry | null;
+    /**
+     * Where the pane sizes are remembered (null: nowhere; default: the
+     * browser's localStorage for a candidate, nowhere for an interviewer).
+     */
+    layoutStore?: ILayoutStore | null;
   }
 }

@@ -2,6 +2,9 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import type { Awareness } from 'y-protocols/awareness';
 
+import { isHexColor } from '../profile/colors';
+import { roleBadge, roleLabel } from '../profile/roles';
+
 /**
  * One participant as shown.
  */
@@ -15,13 +18,18 @@ export interface IParticipant {
    */
   name: string;
   /**
-   * The role the participant announces (awareness is not authenticated).
+   * The role (stamped by the server on what it relays, rooms/sync.py).
    */
   role: string;
   /**
-   * The participant's colour.
+   * The participant's colour (assigned by the server, colors.py).
    */
   color: string;
+  /**
+   * Whether the participant is on the candidate's welcome page, not yet in
+   * the interview (their awareness state says `lobby: true`).
+   */
+  lobby: boolean;
   /**
    * Whether the participant is in the room now.
    */
@@ -78,7 +86,9 @@ export class ParticipantsList extends Widget {
         clientId,
         name: user.name,
         role: typeof user.role === 'string' ? user.role : '',
-        color: typeof user.color === 'string' ? user.color : '',
+        // Only a hex colour reaches the style attribute.
+        color: isHexColor(user.color) ? user.color : '',
+        lobby: (state as any)?.lobby === true,
         online: true,
         local: clientId === this._awareness.clientID
       });
@@ -94,31 +104,37 @@ export class ParticipantsList extends Widget {
       item.className = 'jp-DevInterview-participant';
       item.dataset.online = String(p.online);
       item.dataset.role = p.role;
+      if (p.lobby) {
+        item.dataset.lobby = 'true';
+      }
       const dot = document.createElement('span');
       dot.className = 'jp-DevInterview-participantDot';
-      dot.style.backgroundColor = p.color;
+      dot.setAttribute('aria-hidden', 'true');
+      if (p.color) {
+        dot.style.backgroundColor = p.color;
+      }
       const name = document.createElement('span');
       name.className = 'jp-DevInterview-participantName';
       name.textContent = p.local ? trans.__('%1 (you)', p.name) : p.name;
-      const role =
-        p.role === 'interviewer'
-          ? trans.__('interviewer')
-          : p.role === 'candidate'
-            ? trans.__('candidate')
-            : p.role;
+      const where = p.lobby ? trans.__('in the lobby') : '';
       item.title = [
         p.name,
-        role,
+        roleLabel(p.role, trans),
+        where,
         p.online ? trans.__('online') : trans.__('offline')
       ]
         .filter(Boolean)
         .join(' · ');
       item.append(dot, name);
-      if (role) {
-        const label = document.createElement('span');
-        label.className = 'jp-DevInterview-participantRole';
-        label.textContent = role;
-        item.appendChild(label);
+      const badge = roleBadge(p.role, trans);
+      if (badge) {
+        item.appendChild(badge);
+      }
+      if (where) {
+        const lobby = document.createElement('span');
+        lobby.className = 'jp-DevInterview-participantLobby';
+        lobby.textContent = where;
+        item.appendChild(lobby);
       }
       this.node.appendChild(item);
     }

@@ -34,6 +34,10 @@ import {
 import type { NotesPanel } from '../notes/notesPanel';
 import type { ScorecardPanel } from '../scorecards/scorecardPanel';
 import type { InterviewPanel } from './panel';
+import type { ILayoutStore } from './layout';
+import { LocalStorageLayoutStore, SettingsLayoutStore } from './layout';
+import type { ShortcutAction } from './shortcuts';
+import { SHORTCUTS, shortcutLabels } from './shortcuts';
 import { TimerDisplay } from './timer';
 import { interviewerUser } from './user';
 
@@ -88,6 +92,21 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
       timerWarningMinutes: 5
     };
     const timers = new Set<TimerDisplay>();
+    // One layout per user for all interviews: the pane sizes are a habit of
+    // the person and their screen, not of a session.
+    const loadedSettings: Promise<ISettingRegistry.ISettings | null> =
+      settingRegistry
+        ? settingRegistry.load(INTERVIEW_PLUGIN_ID).catch(reason => {
+            console.error(
+              `DevInterview: could not load the settings of ${INTERVIEW_PLUGIN_ID}.`,
+              reason
+            );
+            return null;
+          })
+        : Promise.resolve(null);
+    const layoutStore: ILayoutStore = settingRegistry
+      ? new SettingsLayoutStore(loadedSettings)
+      : new LocalStorageLayoutStore();
     const opening = new Map<string, Promise<MainAreaWidget<InterviewPanel>>>();
 
     const open = async (
@@ -118,7 +137,8 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
         whiteboard,
         runners,
         runTimeLimitMs: runTimeLimitMs(),
-        rendermime
+        rendermime,
+        layoutStore
       });
       const widget = new MainAreaWidget({ content });
       widget.id = interviewWidgetId(sessionId);
@@ -445,9 +465,80 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    // The interview's keyboard shortcuts as commands (palette, menus). The
+    // keys themselves are handled by the panel, so they work the same on the
+    // candidate page, which has no JupyterLab commands of ours.
+    const labels = shortcutLabels(trans);
+    const keysOf = (action: ShortcutAction) =>
+      SHORTCUTS.find(s => s.action === action)?.keys ?? '';
+    const interviewCommand = (
+      id: string,
+      action: ShortcutAction,
+      execute: (panel: InterviewPanel) => unknown
+    ) =>
+      app.commands.addCommand(id, {
+        label: labels[action],
+        caption: trans.__(
+          '%1 (%2, in the interview)',
+          labels[action],
+          keysOf(action)
+        ),
+        describedBy: { args: { type: 'object', properties: {} } },
+        isEnabled: () => current() !== null,
+        execute: async () => {
+          const panel = current();
+          if (panel) {
+            const widget = tracker.currentWidget;
+            if (widget) {
+              app.shell.activateById(widget.id);
+            }
+            await execute(panel);
+          }
+        }
+      });
+    interviewCommand(CommandIDs.runCode, 'run', panel => panel.runPanel.run());
+    interviewCommand(CommandIDs.stopRun, 'stop', panel =>
+      panel.runPanel.stop()
+    );
+    interviewCommand(CommandIDs.focusEditor, 'focus-editor', panel =>
+      panel.focusEditor()
+    );
+    interviewCommand(CommandIDs.focusWhiteboard, 'focus-whiteboard', panel =>
+      panel.focusWhiteboard()
+    );
+    interviewCommand(CommandIDs.focusRunArea, 'focus-runs', panel =>
+      panel.focusRuns()
+    );
+    interviewCommand(CommandIDs.toggleStdin, 'toggle-stdin', panel =>
+      panel.runPanel.toggleStdin()
+    );
+    interviewCommand(CommandIDs.showShortcuts, 'show-shortcuts', panel =>
+      panel.showShortcuts()
+    );
+    tracker.currentChanged.connect(() => {
+      for (const id of [
+        CommandIDs.runCode,
+        CommandIDs.stopRun,
+        CommandIDs.focusEditor,
+        CommandIDs.focusWhiteboard,
+        CommandIDs.focusRunArea,
+        CommandIDs.toggleStdin,
+        CommandIDs.showShortcuts
+      ]) {
+        app.commands.notifyCommandChanged(id);
+      }
+    });
+
     if (palette) {
       const category = trans.__('DevInterview');
       for (const command of [
+        CommandIDs.runCode,
+        CommandIDs.stopRun,
+        CommandIDs.focusEditor,
+        CommandIDs.focusWhiteboard,
+        CommandIDs.focusRunArea,
+        CommandIDs.toggleStdin,
+        CommandIDs.showShortcuts,
         CommandIDs.openNotes,
         CommandIDs.openScorecard,
         CommandIDs.runTests,
@@ -516,18 +607,12 @@ export const interviewPlugin: JupyterFrontEndPlugin<void> = {
           });
         });
       };
-      settingRegistry
-        .load(INTERVIEW_PLUGIN_ID)
-        .then(loaded => {
+      void loadedSettings.then(loaded => {
+        if (loaded) {
           apply(loaded);
           loaded.changed.connect(apply);
-        })
-        .catch(reason => {
-          console.error(
-            `DevInterview: could not load the settings of ${INTERVIEW_PLUGIN_ID}.`,
-            reason
-          );
-        });
+        }
+      });
     }
   }
 };

@@ -9,6 +9,8 @@ import { RunLog } from '../runner/runLog';
 import type { OutputChunk } from '../runner/protocol';
 import type { ICodeRunner, ICodeRunners, RunnerState } from '../tokens';
 import { nextAnimationFrame } from '../model/schedule';
+import { isHexColor } from '../profile/colors';
+import { roleBadge } from '../profile/roles';
 import { RunGate } from './runGate';
 
 /**
@@ -36,6 +38,8 @@ export class RunPanel extends Panel {
     this.addClass('jp-DevInterview-slot');
     this.addClass('jp-DevInterview-runArea');
     this.node.dataset.slot = 'runs';
+    // A named region: a landmark screen readers can jump to.
+    this.node.setAttribute('role', 'region');
     this.node.setAttribute('aria-label', this._trans.__('Run output'));
 
     const bar = new Widget();
@@ -59,7 +63,19 @@ export class RunPanel extends Panel {
     this._state = document.createElement('span');
     this._state.className = 'jp-DevInterview-runState';
     this._state.setAttribute('role', 'status');
-    bar.node.append(title, this._state, this._runButton, this._stopButton);
+    this._stdinToggle = button(
+      'jp-DevInterview-stdinToggle',
+      this._trans.__('Input'),
+      this._trans.__('Show or hide the standard input box (Alt+Shift+I)')
+    );
+    this._stdinToggle.addEventListener('click', () => this.toggleStdin());
+    bar.node.append(
+      title,
+      this._state,
+      this._stdinToggle,
+      this._runButton,
+      this._stopButton
+    );
 
     const body = new Widget();
     body.addClass('jp-DevInterview-runBody');
@@ -70,11 +86,19 @@ export class RunPanel extends Panel {
     );
     this._stdin.setAttribute('aria-label', this._trans.__('Standard input'));
     this._stdin.spellcheck = false;
+    this._stdin.id = `jp-DevInterview-stdin-${++stdinCount}`;
+    this._stdin.addEventListener('input', () => this._updateStdinToggle());
+    this._stdinToggle.setAttribute('aria-controls', this._stdin.id);
     this._output = document.createElement('div');
     this._output.className = 'jp-DevInterview-runOutput';
     this._output.setAttribute('role', 'log');
     this._output.setAttribute('aria-live', 'polite');
+    this._output.setAttribute('aria-label', this._trans.__('Runs'));
+    // A scrolling region must be reachable with the keyboard to be read.
+    this._output.tabIndex = 0;
     body.node.append(this._stdin, this._output);
+    // Most programs read no input: the box stays out of the way until asked for.
+    this._setStdinOpen(false);
 
     this.addWidget(bar);
     this.addWidget(body);
@@ -118,6 +142,40 @@ export class RunPanel extends Panel {
   set switching(value: boolean) {
     this._switching = value;
     this._updateState();
+  }
+
+  /**
+   * Whether the standard input box is shown.
+   */
+  get stdinOpen(): boolean {
+    return this._stdinOpen;
+  }
+
+  /**
+   * Show or hide the standard input box (`open` unset: toggle). Showing it
+   * puts the focus in it; hiding it while it has the focus moves the focus
+   * to its toggle. Its text counts for runs either way.
+   */
+  toggleStdin(open?: boolean): void {
+    const next = open ?? !this._stdinOpen;
+    const hadFocus = document.activeElement === this._stdin;
+    this._setStdinOpen(next);
+    if (next) {
+      this._stdin.focus();
+    } else if (hadFocus) {
+      this._stdinToggle.focus();
+    }
+  }
+
+  /**
+   * Put the keyboard focus in the run area: Run when it can run, else the log.
+   */
+  focus(): void {
+    if (!this._runButton.disabled) {
+      this._runButton.focus();
+    } else {
+      this._output.focus();
+    }
   }
 
   /**
@@ -263,6 +321,31 @@ export class RunPanel extends Panel {
     }
   }
 
+  private _setStdinOpen(open: boolean): void {
+    this._stdinOpen = open;
+    this._stdin.hidden = !open;
+    this.node.dataset.stdin = open ? 'open' : 'closed';
+    this._updateStdinToggle();
+  }
+
+  private _updateStdinToggle(): void {
+    const lines = this._stdin.value
+      ? this._stdin.value.replace(/\n$/, '').split('\n').length
+      : 0;
+    this._stdinToggle.setAttribute('aria-expanded', String(this._stdinOpen));
+    // The caret is decoration: out of the accessible name, which starts
+    // with the visible word ("Input").
+    const caret = document.createElement('span');
+    caret.className = 'jp-DevInterview-stdinCaret';
+    caret.setAttribute('aria-hidden', 'true');
+    this._stdinToggle.replaceChildren(
+      caret,
+      lines > 0 && !this._stdinOpen
+        ? this._trans._n('Input (%1 line)', 'Input (%1 lines)', lines)
+        : this._trans.__('Input')
+    );
+  }
+
   private _scheduleRender(): void {
     this._cancelRender ??= nextAnimationFrame(() => {
       this._cancelRender = null;
@@ -292,7 +375,7 @@ export class RunPanel extends Panel {
   }
 
   private _renderRun(run: IRunView): HTMLElement {
-    const item = renderRunSection(run, this._statusText(run));
+    const item = renderRunSection(run, this._statusText(run), this._trans);
     item.append(renderRunOutput(run, this._trans));
     return item;
   }
@@ -330,8 +413,15 @@ export class RunPanel extends Panel {
   private _stopButton: HTMLButtonElement;
   private _state: HTMLSpanElement;
   private _stdin: HTMLTextAreaElement;
+  private _stdinToggle: HTMLButtonElement;
+  private _stdinOpen = false;
   private _output: HTMLDivElement;
 }
+
+/**
+ * Numbers the stdin boxes of a page (their ids tie them to their toggles).
+ */
+let stdinCount = 0;
 
 /**
  * A namespace for `RunPanel` statics.
@@ -381,7 +471,8 @@ function button(
  */
 export function renderRunSection(
   run: IRunView,
-  statusText: string
+  statusText: string,
+  trans?: TranslationBundle
 ): HTMLElement {
   const item = document.createElement('section');
   item.className = 'jp-DevInterview-run';
@@ -392,14 +483,18 @@ export function renderRunSection(
   head.className = 'jp-DevInterview-runHead';
   const who = document.createElement('span');
   who.className = 'jp-DevInterview-runAuthor';
-  who.style.setProperty('--jp-devinterview-author-color', run.by.color);
+  if (isHexColor(run.by.color)) {
+    who.style.setProperty('--jp-devinterview-author-color', run.by.color);
+  }
   who.textContent = run.by.name;
+  // The role as the server signed it (rooms/sync.py), as visible text.
+  const badge = roleBadge(run.by.role, trans);
   const what = document.createElement('span');
   what.textContent = formatLanguage(run.language);
   const status = document.createElement('span');
   status.className = 'jp-DevInterview-runStatus';
   status.textContent = statusText;
-  head.append(who, what, status);
+  head.append(who, ...(badge ? [badge] : []), what, status);
   item.append(head);
   return item;
 }

@@ -24,6 +24,10 @@ export class TimerDisplay extends Widget {
     this.addClass('jp-DevInterview-timer');
     this.node.setAttribute('role', 'timer');
     this.node.setAttribute('aria-live', 'off');
+    // Visible through CSS (`::before`), so the text stays the bare time that
+    // people and tests read; screen readers get the name from aria-label.
+    this.node.dataset.label = this._trans.__('Elapsed');
+    this.node.setAttribute('aria-label', this._trans.__('Time elapsed'));
     this._interval = window.setInterval(() => this.render(), 250);
     this.render();
   }
@@ -71,6 +75,15 @@ export class TimerDisplay extends Widget {
         ? ` / ${formatElapsed(state.planned_minutes * 60000)}`
         : '';
     this.node.textContent = `${formatElapsed(ms)}${planned}`;
+    this.node.setAttribute(
+      'aria-label',
+      state.planned_minutes !== null
+        ? this._trans.__(
+            'Time elapsed, of %1 minutes planned',
+            state.planned_minutes
+          )
+        : this._trans.__('Time elapsed')
+    );
     this.node.dataset.phase = this._phase;
     this.node.dataset.running = String(state.running);
     this.node.title =

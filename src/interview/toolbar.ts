@@ -53,18 +53,41 @@ export function populateInterviewToolbar(
     node.type = 'button';
     node.className = 'jp-DevInterview-toolbarButton';
     node.dataset.action = action;
-    node.textContent = label;
+    // "Start" always shows; " timer" only where the toolbar has room (a
+    // narrow interview hides it, style/layout.css). The name stays whole.
+    const [first, ...rest] = label.split(' ');
+    const wide = document.createElement('span');
+    wide.className = 'jp-DevInterview-wideOnly';
+    wide.textContent = rest.length ? ` ${rest.join(' ')}` : '';
+    node.append(first, wide);
+    node.setAttribute('aria-label', label);
     node.title = title;
     node.addEventListener('click', () => {
       void panel.timerAction(action);
     });
     return node;
   };
-  const start = button('start', trans.__('Start'), trans.__('Start the timer'));
-  const pause = button('pause', trans.__('Pause'), trans.__('Pause the timer'));
-  const reset = button('reset', trans.__('Reset'), trans.__('Reset the timer'));
+  // "Timer" in every label: the interview itself is started and ended from
+  // the dashboard ("Start interview", "End interview"); these only count time.
+  const start = button(
+    'start',
+    trans.__('Start timer'),
+    trans.__('Start the shared timer (the interview itself is already open)')
+  );
+  const pause = button(
+    'pause',
+    trans.__('Pause timer'),
+    trans.__('Pause the shared timer')
+  );
+  const reset = button(
+    'reset',
+    trans.__('Reset timer'),
+    trans.__('Set the shared timer back to zero')
+  );
   const controls = document.createElement('span');
   controls.className = 'jp-DevInterview-timerControls';
+  controls.setAttribute('role', 'group');
+  controls.setAttribute('aria-label', trans.__('Timer'));
   controls.append(start, pause, reset);
   toolbar.addItem('timer-controls', new Widget({ node: controls }));
 
@@ -76,17 +99,17 @@ export function populateInterviewToolbar(
   terminate.type = 'button';
   terminate.className =
     'jp-DevInterview-toolbarButton jp-DevInterview-terminateButton';
-  terminate.textContent = trans.__('Terminate');
+  terminate.textContent = trans.__('End interview');
   terminate.title = trans.__('End the interview for everyone');
   terminate.addEventListener('click', async () => {
     const result = await showDialog({
-      title: trans.__('Terminate the interview?'),
+      title: trans.__('End the interview?'),
       body: trans.__(
         'The interview ends for everyone, its duration is stored and the room becomes read-only.'
       ),
       buttons: [
         Dialog.cancelButton({ label: trans.__('Cancel') }),
-        Dialog.warnButton({ label: trans.__('Terminate') })
+        Dialog.warnButton({ label: trans.__('End interview') })
       ]
     });
     if (result.button.accept) {

@@ -1,25 +1,14 @@
 import type { User } from '@jupyterlab/services';
 
+import { INTERVIEWER_COLORS } from '../profile/colors';
 import type { IRoomUser } from '../room/provider';
 
 /**
- * Colours for participants whose JupyterLab colour cannot be read as hex.
- */
-const PALETTE = [
-  '#1f77b4',
-  '#d62728',
-  '#2ca02c',
-  '#9467bd',
-  '#ff7f0e',
-  '#17becf',
-  '#e377c2',
-  '#8c564b'
-];
-
-/**
- * A `#rrggbb` colour for a participant: JupyterLab's identity colour (often
- * a `var(--jp-collaborator-colorN)`) resolved against the page, else one of
- * a fixed palette picked from the name.
+ * A `#rrggbb` colour for a participant until the server's own arrives (the
+ * server assigns every participant's colour, ignoring this one: see
+ * `followServerStamp`): JupyterLab's identity colour (often a
+ * `var(--jp-collaborator-colorN)`) resolved against the page, else one of
+ * the server's palette picked from the name.
  */
 export function hexColor(color: string | undefined, name: string): string {
   let value = (color ?? '').trim();
@@ -39,11 +28,13 @@ export function hexColor(color: string | undefined, name: string): string {
   for (const char of name) {
     hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   }
-  return PALETTE[hash % PALETTE.length];
+  return INTERVIEWER_COLORS[hash % INTERVIEWER_COLORS.length];
 }
 
 /**
- * The interviewer's awareness entry from the JupyterLab identity.
+ * The interviewer's awareness entry from the JupyterLab identity: what the
+ * page shows until the server's stamp (the display name chosen in
+ * `/profile`, the assigned colour) replaces it.
  */
 export function interviewerUser(identity: User.IIdentity | null): IRoomUser {
   const name =

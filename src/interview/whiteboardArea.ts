@@ -16,6 +16,8 @@ export class WhiteboardArea extends Panel {
     this.addClass('jp-DevInterview-slot');
     this.addClass('jp-DevInterview-whiteboardArea');
     this.node.dataset.slot = 'whiteboard';
+    // A named region: a landmark screen readers can jump to.
+    this.node.setAttribute('role', 'region');
     this.node.setAttribute('aria-label', this._trans.__('Whiteboard'));
 
     const bar = new Widget();

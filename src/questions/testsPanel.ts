@@ -7,6 +7,7 @@ import { formatLanguage } from '../dashboard/format';
 import type { RunGate } from '../interview/runGate';
 import type { IRunAuthor } from '../model/document';
 import { nextAnimationFrame } from '../model/schedule';
+import { roleBadge } from '../profile/roles';
 import type { ICodeRunner, ICodeRunners } from '../tokens';
 import type {
   ICaseResult,
@@ -520,7 +521,8 @@ export class TestsPanel extends Panel {
       who.className = 'jp-DevInterview-runAuthor';
       who.style.setProperty('--jp-devinterview-author-color', run.by.color);
       who.textContent = run.by.name;
-      meta.append(who, document.createTextNode(' · '));
+      const badge = roleBadge(run.by.role, this._trans);
+      meta.append(who, ...(badge ? [' ', badge] : []), ' · ');
     }
     meta.append(document.createTextNode(formatLanguage(run.language)));
     const list = document.createElement('ol');

@@ -320,7 +320,8 @@ export class ReplayView extends Panel {
         : ` · ${(run.durationMs / 1000).toFixed(2)} s`;
     const item = renderRunSection(
       run,
-      `${runStatusLabel(run.status, trans)}${seconds}`
+      `${runStatusLabel(run.status, trans)}${seconds}`,
+      trans
     );
     const code = document.createElement('details');
     code.className = 'jp-DevInterview-replayRunCode';

@@ -14,6 +14,7 @@ import {
   roomClosure
 } from '../model/connection';
 import { InterviewDocument } from '../model/document';
+import { followServerStamp } from '../profile/stamp';
 
 /**
  * The path of the room websocket endpoint below the server's base URL; the
@@ -110,6 +111,8 @@ export class RoomConnection implements IDisposable {
         shouldReconnect: event => reconnectsAfter(event.code)
       }
     );
+    // The page shows us under the name and colour the server shows others.
+    followServerStamp(this._provider, this.awareness);
     this._provider.on('status', this._onStatus);
     this._provider.on('sync', this._onSync);
     this._provider.on('connection-close', this._onClose);

@@ -2,6 +2,7 @@ import type {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
+import { ILabShell } from '@jupyterlab/application';
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 
 import type { Language } from '../api/types';
@@ -11,6 +12,7 @@ import { ICodeRunners } from '../tokens';
 import { jsSandboxTransport } from './jsSandbox';
 import { pythonTransport } from './pythonTransport';
 import { MessageRuntime, ModeView } from './runtime';
+import { isDevInterviewView } from './startup';
 
 /**
  * The id of the runners plugin.
@@ -32,7 +34,11 @@ export const runnersPlugin: JupyterFrontEndPlugin<ICodeRunners> = {
   description: 'Runs interview code in the browser.',
   autoStart: true,
   provides: ICodeRunners,
-  activate: (app: JupyterFrontEnd): ICodeRunners => {
+  optional: [ILabShell],
+  activate: (
+    app: JupyterFrontEnd,
+    labShell: ILabShell | null
+  ): ICodeRunners => {
     const pyodideUrl = PageConfig.getOption(PYODIDE_URL_OPTION);
     // Our files as the server's candidate-site handler serves them (with
     // CORS, which the sandbox needs): on the candidate page, the server the
@@ -50,7 +56,8 @@ export const runnersPlugin: JupyterFrontEndPlugin<ICodeRunners> = {
           indexURL: pyodideUrl
             ? pyodideUrl.replace(/\/?$/, '/')
             : `${staticBase}pyodide/`,
-          loadPackages: Boolean(pyodideUrl)
+          loadPackages: Boolean(pyodideUrl),
+          ownPyodide: !pyodideUrl
         })
       });
     const newJavaScript = () =>
@@ -58,6 +65,25 @@ export const runnersPlugin: JupyterFrontEndPlugin<ICodeRunners> = {
     let python: MessageRuntime | null = null;
     let javascript: MessageRuntime | null = null;
     let sql: ICodeRunner | null = null;
+    if (labShell) {
+      // An interviewer is about to run code once DevInterview is on screen
+      // (its sidebar, dashboard or an interview): start Python then, seconds
+      // before an interview needs it — not on every JupyterLab load.
+      const shell = labShell;
+      const check = () => {
+        if (python) {
+          shell.layoutModified.disconnect(check);
+          shell.currentChanged.disconnect(check);
+          shell.activeChanged.disconnect(check);
+        } else if (devInterviewShown(shell)) {
+          (python ??= newPython()).warm();
+        }
+      };
+      shell.layoutModified.connect(check);
+      shell.currentChanged.connect(check);
+      shell.activeChanged.connect(check);
+      void app.restored.then(check);
+    }
     return {
       runnerFor: (language: Language): ICodeRunner | null => {
         switch (language) {
@@ -88,3 +114,14 @@ export const runnersPlugin: JupyterFrontEndPlugin<ICodeRunners> = {
     };
   }
 };
+
+function devInterviewShown(shell: ILabShell): boolean {
+  for (const area of ['main', 'left', 'right'] as const) {
+    for (const widget of shell.widgets(area)) {
+      if (widget.isVisible && isDevInterviewView(widget.id)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}

@@ -79,6 +79,17 @@ export interface IInitMessage {
    */
   snapshotVersion?: string | null;
   /**
+   * The snapshot built with our package (absolute URL, gzip-compressed), for
+   * a first visit: restored when the page has none of its own. Null when
+   * Pyodide comes from elsewhere (`pyodide_url`): it was made for our copy.
+   */
+  packageSnapshotUrl?: string | null;
+  /**
+   * Pyodide's files the page has downloaded (absolute URL → bytes), served
+   * to Pyodide instead of downloading them again in the sandbox.
+   */
+  files?: Record<string, ArrayBuffer> | null;
+  /**
    * Whether to load the packages a program imports (only a full Pyodide
    * distribution has them).
    */
@@ -104,6 +115,11 @@ export interface IRunMessage {
 }
 
 /**
+ * Where a Python start came from (see `startedFrom`).
+ */
+export type PythonStart = 'browser' | 'package' | 'fresh';
+
+/**
  * Runtime → page, during start-up only: a memory snapshot of the fresh
  * interpreter for the page to keep, or word that the one it gave was refused.
  */
@@ -116,7 +132,15 @@ export type ISetupEvent =
  */
 export type RuntimeEvent =
   | { type: 'loading'; message: string }
-  | { type: 'ready'; loadMs: number; fromSnapshot?: boolean }
+  | {
+      type: 'ready';
+      loadMs: number;
+      /**
+       * What Python started from: this browser's snapshot, the one built
+       * with the package, or a fresh start.
+       */
+      startedFrom?: PythonStart;
+    }
   | { type: 'failed'; message: string }
   | { type: 'output'; runId: string; chunks: OutputChunk[] }
   | {

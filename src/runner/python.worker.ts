@@ -15,6 +15,7 @@ import type {
   ISetupEvent,
   OutputChunk,
   OutputStream,
+  PythonStart,
   RuntimeEvent
 } from './protocol';
 
@@ -32,6 +33,21 @@ interface IPyodide {
   loadPackagesFromImports(code: string): Promise<unknown>;
   globals: { get(name: string): (...args: unknown[]) => unknown };
   makeMemorySnapshot(): Uint8Array;
+  /**
+   * Emscripten's module (internal; used after a restore, see `resetCZone`).
+   */
+  _module?: {
+    __tzset_js?: (
+      timezone: number,
+      daylight: number,
+      stdName: number,
+      dstName: number
+    ) => void;
+    _timezone: number;
+    _daylight: number;
+    _tzname?: number;
+    HEAPU32: Uint32Array;
+  };
 }
 
 interface IWorkerScope {
@@ -50,7 +66,7 @@ interface IPyodideModule {
   loadPyodide(options: {
     indexURL: string;
     _makeSnapshot?: boolean;
-    _loadSnapshot?: Uint8Array;
+    _loadSnapshot?: Uint8Array | Promise<Uint8Array>;
   }): Promise<IPyodide>;
 }
 
@@ -172,31 +188,146 @@ function writer(stream: OutputStream) {
 }
 
 /**
- * Start Python: from the page's memory snapshot of a previous start when it
- * has one (~0.7 s instead of ~6 s here), else the long way, then hand the page
- * a snapshot of the fresh interpreter. The snapshot is taken right after
- * start-up, before any JavaScript object or any program enters Python; one
- * that does not restore is reported and Python starts the long way.
+ * Imported before a snapshot is taken, so that a restored Python has them at
+ * hand (SQL, tracebacks). The same line is in snapshot.build.mjs (a unit test
+ * checks it).
+ */
+const PRELOAD = 'import sqlite3, traceback';
+
+/**
+ * Run after every restore. A snapshot holds the state of the Python that made
+ * it — on another machine for the one built with the package: its random
+ * state (every restore would draw the same numbers) and its time zone (CPython
+ * reads it once, at start-up); Pyodide also puts a second "" in front of
+ * `sys.path`. Same computation of the zone as CPython's `init_timezone`.
+ */
+const AFTER_RESTORE = `
+import random as _random, sys as _sys, time as _time
+_random.seed()
+_sys.path[:] = list(dict.fromkeys(_sys.path))
+def _devinterview_zone():
+    year = 31557600
+    t = int(_time.time()) // year * year
+    jan, jul = _time.localtime(t), _time.localtime(t + year // 2)
+    jan_zone, jul_zone = -jan.tm_gmtoff, -jul.tm_gmtoff
+    if jan_zone < jul_zone:
+        _time.timezone, _time.altzone = jul_zone, jan_zone
+        _time.tzname = (jul.tm_zone, jan.tm_zone)
+    else:
+        _time.timezone, _time.altzone = jan_zone, jul_zone
+        _time.tzname = (jan.tm_zone, jul.tm_zone)
+    _time.daylight = int(jan_zone != jul_zone)
+_devinterview_zone()
+del _random, _sys, _time, _devinterview_zone
+`;
+
+/**
+ * The C library's time zone (names and offsets, which `time.localtime()`
+ * reports) is also set once and lives in the snapshot: set it again from this
+ * browser's clock. Pyodide internals: skipped if this build lacks them (the
+ * offsets Python computes stay right, only the zone's name would not).
+ */
+function resetCZone(py: IPyodide): void {
+  const m = py._module;
+  if (
+    !m ||
+    typeof m.__tzset_js !== 'function' ||
+    typeof m._tzname !== 'number'
+  ) {
+    return;
+  }
+  m.__tzset_js(
+    m._timezone,
+    m._daylight,
+    m.HEAPU32[m._tzname >>> 2],
+    m.HEAPU32[(m._tzname + 4) >>> 2]
+  );
+}
+
+async function restore(
+  module: IPyodideModule,
+  indexURL: string,
+  snapshot: Uint8Array | Promise<Uint8Array>
+): Promise<IPyodide> {
+  const restored = await module.loadPyodide({
+    indexURL,
+    _loadSnapshot: snapshot
+  });
+  resetCZone(restored);
+  restored.runPython(AFTER_RESTORE);
+  return restored;
+}
+
+/**
+ * The snapshot built with the package, unpacked; null if it cannot be had.
+ */
+async function fetchPackageSnapshot(url: string): Promise<Uint8Array | null> {
+  try {
+    const response = await fetch(url);
+    if (!response.ok || !response.body) {
+      return null;
+    }
+    const unpacked = response.body.pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(unpacked).arrayBuffer());
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Start Python, the fastest way there is: this browser's snapshot of an
+ * earlier start (the page keeps it), else the snapshot built with the package
+ * (a first visit), else the long way. The page is then handed a snapshot to
+ * keep: the package's (once restored) or one of the fresh interpreter, taken
+ * right after start-up, before any JavaScript object or any program enters
+ * Python. A snapshot of the page's that does not restore is reported; one
+ * that does not restore at all means the long way.
  */
 async function startPython(
   module: IPyodideModule,
   indexURL: string,
-  snapshot: Uint8Array | null
-): Promise<{ pyodide: IPyodide; fromSnapshot: boolean }> {
-  if (snapshot) {
+  own: Uint8Array | null,
+  packaged: (() => Promise<Uint8Array | null>) | null
+): Promise<{ pyodide: IPyodide; startedFrom: PythonStart }> {
+  if (own) {
     try {
-      const restored = await module.loadPyodide({
-        indexURL,
-        _loadSnapshot: snapshot
-      });
-      restored.runPython('import sys');
-      return { pyodide: restored, fromSnapshot: true };
+      return {
+        pyodide: await restore(module, indexURL, own),
+        startedFrom: 'browser'
+      };
     } catch {
       self.postMessage({ type: 'snapshot-rejected' });
     }
   }
+  let shipped: Uint8Array | null = null;
+  try {
+    if (!packaged) {
+      throw new Error('No snapshot with the package.');
+    }
+    // Given as a promise: Pyodide fetches its WebAssembly meanwhile.
+    const pyodide = await restore(
+      module,
+      indexURL,
+      packaged().then(data => {
+        if (!data) {
+          throw new Error('No snapshot with the package.');
+        }
+        return (shipped = data);
+      })
+    );
+    if (shipped) {
+      // Restoring copied it into Python's memory: the page may keep it.
+      const data: Uint8Array = shipped;
+      self.postMessage({ type: 'snapshot', version: module.version, data }, [
+        data.buffer
+      ]);
+    }
+    return { pyodide, startedFrom: 'package' };
+  } catch {
+    // None, or not for this Pyodide build: the long way.
+  }
   const fresh = await module.loadPyodide({ indexURL, _makeSnapshot: true });
-  fresh.runPython('import sqlite3, traceback');
+  fresh.runPython(PRELOAD);
   try {
     const data = fresh.makeMemorySnapshot();
     self.postMessage({ type: 'snapshot', version: module.version, data }, [
@@ -205,14 +336,65 @@ async function startPython(
   } catch {
     // No snapshot this time: the next start is the long way again.
   }
-  return { pyodide: fresh, fromSnapshot: false };
+  return { pyodide: fresh, startedFrom: 'fresh' };
+}
+
+/**
+ * Serve the files the page downloaded to Pyodide's own `fetch` until Python
+ * is ready (the returned function puts `fetch` back: no program
+ * ever sees this). Anything else goes to the network as usual.
+ */
+function serveFiles(
+  files: Record<string, ArrayBuffer> | null | undefined
+): () => void {
+  const held = new Map(
+    Object.entries(files ?? {}).filter(
+      ([, bytes]) => bytes instanceof ArrayBuffer
+    )
+  );
+  const scope = self as unknown as { fetch: typeof fetch };
+  const original = scope.fetch;
+  if (held.size === 0) {
+    return () => undefined;
+  }
+  scope.fetch = (input, init) => {
+    const url =
+      typeof input === 'string'
+        ? input
+        : input instanceof URL
+          ? input.href
+          : input.url;
+    const bytes = held.get(url);
+    if (!bytes) {
+      return original.call(self, input, init);
+    }
+    // Kept, not handed out once: a start that fails half-way (a snapshot
+    // that does not restore) is followed by another.
+    const type = url.endsWith('.wasm')
+      ? 'application/wasm'
+      : 'application/octet-stream';
+    return Promise.resolve(
+      new Response(bytes, { headers: { 'Content-Type': type } })
+    );
+  };
+  return () => {
+    scope.fetch = original;
+  };
 }
 
 async function init(message: IInitMessage): Promise<void> {
   const started = performance.now();
+  const restoreFetch = serveFiles(message.files);
   try {
     self.postMessage({ type: 'loading', message: 'Downloading Python…' });
     const indexURL = message.indexURL;
+    const own =
+      message.snapshot && message.snapshotVersion ? message.snapshot : null;
+    // Download the package's snapshot beside Pyodide's own files (it is
+    // needed only when the page has none that restores).
+    const packageUrl = message.packageSnapshotUrl ?? null;
+    let packaged: Promise<Uint8Array | null> | null =
+      !own && packageUrl ? fetchPackageSnapshot(packageUrl) : null;
     // Pyodide's loader is an ES module served beside its files (or from the
     // configured distribution): not something for the bundler to resolve.
     const module: IPyodideModule = await import(
@@ -222,9 +404,8 @@ async function init(message: IInitMessage): Promise<void> {
     const startup = await startPython(
       module,
       indexURL,
-      message.snapshotVersion === module.version
-        ? (message.snapshot ?? null)
-        : null
+      message.snapshotVersion === module.version ? own : null,
+      packageUrl ? () => (packaged ??= fetchPackageSnapshot(packageUrl)) : null
     );
     pyodide = startup.pyodide;
     loadPackages = message.loadPackages;
@@ -241,12 +422,14 @@ async function init(message: IInitMessage): Promise<void> {
       }
     });
     pyodide.runPython(HELPERS);
+    restoreFetch();
     self.postMessage({
       type: 'ready',
       loadMs: Math.round(performance.now() - started),
-      fromSnapshot: startup.fromSnapshot
+      startedFrom: startup.startedFrom
     });
   } catch (error) {
+    restoreFetch();
     self.postMessage({
       type: 'failed',
       message: `Python could not start: ${error instanceof Error ? error.message : String(error)}`

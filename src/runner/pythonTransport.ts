@@ -1,5 +1,7 @@
 import type { TransportFactory } from './runtime';
 import { sandboxTransport } from './sandbox';
+import type { IPythonOptions } from './startup';
+import { PAGE_FETCHED, pythonInit } from './startup';
 import { deleteSnapshot, loadSnapshot, saveSnapshot } from './snapshotStore';
 
 /**
@@ -11,42 +13,62 @@ import { deleteSnapshot, loadSnapshot, saveSnapshot } from './snapshotStore';
  * `Access-Control-Allow-Origin: *`). Those two folders are all the frame's
  * policy lets the worker load or fetch (see `sandboxPolicy`).
  */
-export function pythonTransport(options: {
-  staticBase: string;
-  indexURL: string;
-  loadPackages: boolean;
-}): TransportFactory {
+export function pythonTransport(
+  options: IPythonOptions & { staticBase: string }
+): TransportFactory {
   // The bundler emits the worker as a file with a hashed name; the same file
   // is in the candidate site's copy of this extension.
   const bundled = new URL('./python.worker.js', import.meta.url);
   const name = bundled.pathname.split('/').pop() ?? '';
   const workerUrl = new URL(name, options.staticBase).href;
   const key = options.indexURL;
-  return sandboxTransport({
-    workerSource: pythonBootstrap(workerUrl),
-    module: false,
-    workerPerRun: false,
-    // Our worker module is under staticBase; Pyodide's files under indexURL
-    // (the same folder's pyodide/, or the configured distribution).
-    sources: [options.staticBase, options.indexURL],
-    init: async () => {
-      const stored = await loadSnapshot(key);
-      return {
-        type: 'init',
-        indexURL: options.indexURL,
-        loadPackages: options.loadPackages,
-        snapshot: stored?.data ?? null,
-        snapshotVersion: stored?.version ?? null
-      };
-    },
-    onSetup: event => {
-      if (event.type === 'snapshot') {
-        void saveSnapshot(key, { version: event.version, data: event.data });
-      } else {
-        void deleteSnapshot(key);
+  return onEvent => {
+    // From the page, at once: see PAGE_FETCHED.
+    const files = fetchFiles(options.indexURL);
+    return sandboxTransport({
+      workerSource: pythonBootstrap(workerUrl),
+      module: false,
+      workerPerRun: false,
+      // Our worker module is under staticBase; Pyodide's files under indexURL
+      // (the same folder's pyodide/, or the configured distribution).
+      sources: [options.staticBase, options.indexURL],
+      init: async () => ({
+        ...pythonInit(options, await loadSnapshot(key)),
+        files: await files
+      }),
+      onSetup: event => {
+        if (event.type === 'snapshot') {
+          void saveSnapshot(key, { version: event.version, data: event.data });
+        } else {
+          void deleteSnapshot(key);
+        }
       }
-    }
-  });
+    })(onEvent);
+  };
+}
+
+/**
+ * Pyodide's big files, downloaded by the page (cached in its HTTP cache);
+ * one that cannot be had is left to the worker.
+ */
+async function fetchFiles(
+  indexURL: string
+): Promise<Record<string, ArrayBuffer>> {
+  const files: Record<string, ArrayBuffer> = {};
+  await Promise.all(
+    PAGE_FETCHED.map(async name => {
+      const url = new URL(name, indexURL).href;
+      try {
+        const response = await fetch(url);
+        if (response.ok) {
+          files[url] = await response.arrayBuffer();
+        }
+      } catch {
+        // The worker downloads it itself.
+      }
+    })
+  );
+  return files;
 }
 
 /**

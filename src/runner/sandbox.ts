@@ -98,8 +98,13 @@ export function sandboxTransport(options: ISandboxOptions): TransportFactory {
         }
         return;
       }
-      if (data.type === 'ready') {
+      if (data.type === 'ready' && !ready) {
         ready = true;
+        // What Python started from, for tests and whoever inspects the page.
+        const from = (data as { startedFrom?: unknown }).startedFrom;
+        if (from === 'browser' || from === 'package' || from === 'fresh') {
+          frame.dataset.startedFrom = from;
+        }
       }
       onEvent(data as RuntimeEvent);
     };

@@ -12,6 +12,7 @@ import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 
 import {
+  clickRowAction,
   DASHBOARD,
   LAB_API,
   me,
@@ -69,7 +70,7 @@ test.describe('Co-interviewers', () => {
 
     const action = target.locator('button[data-action="co-interviewers"]');
     await expect(action).toHaveAttribute('aria-label', 'Co-interviewers…');
-    await action.click();
+    await clickRowAction(page, session.id, 'co-interviewers');
 
     const dialog = page.locator('.jp-Dialog');
     await expect(dialog.locator('.jp-Dialog-header')).toContainText(
@@ -126,7 +127,7 @@ test.describe('Co-interviewers', () => {
     // Closed and opened again: still listed.
     await dialog.getByRole('button', { name: 'Close' }).click();
     await expect(dialog).toHaveCount(0);
-    await action.click();
+    await clickRowAction(page, session.id, 'co-interviewers');
     await expect(bob).toBeVisible();
 
     // Remove.
@@ -171,7 +172,7 @@ test.describe('Co-interviewers', () => {
       );
       await expect(target).toHaveAttribute('data-shared', 'true');
 
-      await target.locator('button[data-action="co-interviewers"]').click();
+      await clickRowAction(other, session.id, 'co-interviewers');
       const dialog = other.locator('.jp-Dialog');
       await expect(
         dialog.locator(
@@ -219,9 +220,9 @@ test.describe('Co-interviewers', () => {
         const entry = participant(panel, who);
         await expect(entry).toHaveCount(1);
         await expect(entry).toHaveAttribute('data-role', 'interviewer');
-        await expect(
-          entry.locator('.jp-DevInterview-participantRole')
-        ).toHaveText('interviewer');
+        await expect(entry.locator('.jp-DevInterview-roleBadge')).toHaveText(
+          'Interviewer'
+        );
       }
     } finally {
       await other.context().close();

@@ -85,11 +85,16 @@ export async function interviewerLab(
  */
 export async function candidateConnected(page: Page): Promise<Locator> {
   const panel = page.locator('#devinterview-candidate-interview');
-  // What is recorded comes first, until "I understand" (once per tab and session).
-  const understood = page.locator('.jp-DevInterview-recordedAccept');
-  await expect(understood.or(panel)).toBeVisible({ timeout: 60000 });
-  if (await understood.isVisible()) {
-    await understood.click();
+  // The lobby comes first, until Join (once per tab and session). Its name
+  // is the session's candidate name; without one, the candidate must type one.
+  const join = page.locator('button.jp-DevInterview-lobbyJoin');
+  await expect(join.or(panel)).toBeVisible({ timeout: 60000 });
+  if (await join.isVisible()) {
+    const name = page.locator('input.jp-DevInterview-lobbyName');
+    if (!(await name.inputValue()).trim()) {
+      await name.fill('Candidate');
+    }
+    await join.click();
   }
   await expect(panel.locator('.jp-DevInterview-connection')).toHaveAttribute(
     'data-state',

@@ -65,6 +65,9 @@ test('a candidate cannot rename, impersonate or disconnect the interviewer', asy
     });
     await expect.poll(() => userOf(watcher, adaId)?.role).toBe('interviewer');
     const adaName = userOf(watcher, adaId).name;
+    // The colour is the server's too (colors.py), not the one she claimed.
+    const adaColor = userOf(watcher, adaId).color;
+    expect(adaColor).not.toBe('#112233');
 
     // Her own state, claimed as an interviewer by a candidate...
     mallory.provider.awareness.setLocalStateField('user', {
@@ -84,7 +87,7 @@ test('a candidate cannot rename, impersonate or disconnect the interviewer', asy
     const malloryId = mallory.doc.clientID;
     await expect
       .poll(() => userOf(watcher, malloryId))
-      .toEqual({ name: 'Grace', color: '#445566', role: 'candidate' });
+      .toEqual({ name: 'Grace', color: '#d9480f', role: 'candidate' });
 
     // Ada is still Ada, for everyone and for herself, and still connected.
     ada.provider.awareness.setLocalStateField('cursor', { at: 1 });
@@ -93,7 +96,7 @@ test('a candidate cannot rename, impersonate or disconnect the interviewer', asy
       .toEqual({ at: 1 });
     expect(userOf(watcher, adaId)).toEqual({
       name: adaName,
-      color: '#112233',
+      color: adaColor,
       role: 'interviewer'
     });
     expect(userOf(ada, adaId).name).toBe('Ada'); // her own copy was never overwritten

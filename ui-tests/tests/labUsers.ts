@@ -105,3 +105,23 @@ export async function openDashboard(page: Page): Promise<void> {
   });
   await expect(page.locator(DASHBOARD)).toBeVisible();
 }
+
+/**
+ * Click a dashboard row action: Open and Copy link are on the row, the others
+ * (New link, Start interview, End interview, Replay, reports,
+ * Co-interviewers…, Delete) in its More menu, opened first.
+ */
+export async function clickRowAction(
+  page: Page,
+  sessionId: string,
+  action: string
+): Promise<void> {
+  const row = page.locator(
+    `${DASHBOARD} tr.jp-DevInterview-sessionRow[data-session-id="${sessionId}"]`
+  );
+  const button = row.locator(`button[data-action="${action}"]`);
+  if (!(await button.isVisible())) {
+    await row.locator('button[data-menu="more"]').click();
+  }
+  await button.click();
+}

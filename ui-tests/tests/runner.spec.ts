@@ -15,7 +15,8 @@ import {
   candidateConnected,
   candidatePage,
   interviewerWithSession,
-  setCode
+  setCode,
+  watchHosts
 } from './helpers';
 
 function runArea(panel: Locator): Locator {
@@ -90,6 +91,8 @@ test('the candidate runs Python, JavaScript and SQL; everyone sees the output', 
     'import sys\nname = input("Name? ")\nprint("Hello,", name)\nprint("careful", file=sys.stderr)\n'
   );
   await expect(panelC.locator('.cm-content')).toContainText('Hello');
+  // The stdin box is collapsed until asked for.
+  await runArea(panelC).locator('.jp-DevInterview-stdinToggle').click();
   await runArea(panelC).locator('.jp-DevInterview-stdin').fill('Ada\n');
   let run = await runAndWait(panelC, 1, 'ok');
   await expect(run.locator('.jp-mod-stdout')).toContainText('Name? Ada');
@@ -269,5 +272,79 @@ test('the candidate runs Python, JavaScript and SQL; everyone sees the output', 
   await testInfo.attach('runs-interviewer', { path, contentType: 'image/png' });
   expect(foreign).toEqual([]);
   await candidate.context().close();
+  await lab.context().close();
+});
+
+test('a first visit restores the interpreter built with the package, made this browser’s own', async ({
+  browser
+}) => {
+  test.setTimeout(300000);
+  const foreign: string[] = [];
+  const { lab, session, invite, panelA } = await interviewerWithSession(
+    browser,
+    foreign,
+    'Package snapshot'
+  );
+  // A candidate far from the build machine (the snapshot is made in UTC).
+  const context = await browser.newContext({
+    timezoneId: 'America/Los_Angeles'
+  });
+  watchHosts(context, foreign);
+  const candidate = await context.newPage();
+  await candidate.goto(invite.url);
+  const panelC = await candidateConnected(candidate);
+  await expect(runArea(panelC)).toHaveAttribute('data-runner', 'ready', {
+    timeout: 120000
+  });
+  // Both fresh browsers restored the package's snapshot: no start of CPython.
+  for (const page of [candidate, lab]) {
+    await expect(
+      page.locator('iframe.jp-DevInterview-sandbox[data-started-from]')
+    ).toHaveAttribute('data-started-from', 'package', { timeout: 120000 });
+  }
+
+  // What the snapshot's maker had is this browser's now: its time zone
+  // (Pacific: -8 h, -7 h in summer), fresh random numbers, one "" in the path.
+  await setCode(
+    lab,
+    session.id,
+    [
+      'import random, sys, time',
+      'print("zone", time.timezone, time.altzone, time.daylight, time.tzname)',
+      'print("name", time.strftime("%Z", time.localtime(0)))',
+      'print("path", sys.path.count(""))',
+      'print("random", random.random())',
+      ''
+    ].join('\n')
+  );
+  await expect(panelC.locator('.cm-content')).toContainText('random.random');
+  const mine = await runAndWait(panelC, 1, 'ok');
+  const out = mine.locator('.jp-mod-stdout');
+  await expect(out).toContainText(
+    "zone 28800 25200 1 ('UTC-0800', 'UTC-0700')"
+  );
+  await expect(out).toContainText('name UTC-0800');
+  await expect(out).toContainText('path 1');
+  const draw = async (run: Locator) =>
+    /random (\S+)/.exec(
+      (await run.locator('.jp-mod-stdout').textContent()) ?? ''
+    )?.[1];
+  const first = await draw(mine);
+  expect(first).toBeTruthy();
+  // The interviewer's Python (another restore of the same snapshot) draws
+  // other numbers. (Clicked through the DOM: this test is about Python, not
+  // about where the layout puts the button.)
+  await runArea(panelA)
+    .locator('.jp-DevInterview-runButton')
+    .dispatchEvent('click');
+  await expect(runArea(panelA).locator('.jp-DevInterview-run')).toHaveCount(2);
+  const theirs = lastRun(panelA);
+  await expect(theirs).toHaveAttribute('data-status', 'ok', {
+    timeout: 60000
+  });
+  expect(await draw(theirs)).not.toBe(first);
+  await expect(theirs.locator('.jp-mod-stdout')).toContainText('path 1');
+  expect(foreign).toEqual([]);
+  await context.close();
   await lab.context().close();
 });
