@@ -219,18 +219,24 @@ async def create_invite(
     if session.status == "terminated":
         raise conflict("the interview has ended; no new invites", "terminated")
     token = new_token()
+    return await _add_invite(db, session_id, uuid.uuid4(), token, expires_in_minutes), token
+
+
+async def _add_invite(
+    db: AsyncSession, session_id: uuid.UUID, invite_id: uuid.UUID, token: str, minutes: int
+) -> Invite:
     now = utcnow()
     invite = Invite(
-        id=uuid.uuid4(),
+        id=invite_id,
         session_id=session_id,
         token_hash=hash_token(token),
         role="candidate",
         created_at=now,
-        expires_at=now + timedelta(minutes=expires_in_minutes),
+        expires_at=now + timedelta(minutes=minutes),
     )
     db.add(invite)
     await db.flush()
-    return invite, token
+    return invite
 
 
 # A live link is copied again only while it stays valid this long (at most half of the
@@ -294,18 +300,7 @@ async def _derived_invite(
 ) -> tuple[Invite, str]:
     invite_id = uuid.uuid4()
     token = derive_token(key, invite_id)
-    now = utcnow()
-    invite = Invite(
-        id=invite_id,
-        session_id=session_id,
-        token_hash=hash_token(token),
-        role="candidate",
-        created_at=now,
-        expires_at=now + timedelta(minutes=expires_in_minutes),
-    )
-    db.add(invite)
-    await db.flush()
-    return invite, token
+    return await _add_invite(db, session_id, invite_id, token, expires_in_minutes), token
 
 
 async def list_invites(db: AsyncSession, session_id: uuid.UUID) -> Sequence[Invite]:

@@ -20,3 +20,19 @@ class TeamIdentityProvider(IdentityProvider):
             handler._token_authenticated = True
             return User(username=USERS[token])
         return None
+
+
+def team_server_config(database_url: str, devinterview_config: dict[str, Any]) -> dict[str, Any]:
+    """A Jupyter server whose users are the fixed ones above, with DevInterview's settings:
+    what a test module returns from its ``jp_server_config`` fixture."""
+    return {
+        "ServerApp": {
+            "jpserver_extensions": {"devinterview_jupyter": True},
+            "identity_provider_class": "tests.team_identity.TeamIdentityProvider",
+        },
+        "DevInterviewApp": {
+            "database_url": database_url,
+            "freeze_startup_objects": False,
+            **devinterview_config,
+        },
+    }

@@ -20,6 +20,7 @@ from devinterview_jupyter.auth import derive_token, invite_secret_from, secret_f
 from devinterview_jupyter.db.models import Invite
 from tests.helpers import create_invite, create_session
 from tests.logcapture import AllRecords, all_records
+from tests.team_identity import team_server_config
 
 SECRET = "s" * 40
 
@@ -287,17 +288,7 @@ class TestTeamMode:
     def jp_server_config(
         self, devinterview_database_url: str, devinterview_config: dict[str, Any]
     ) -> Any:
-        return {
-            "ServerApp": {
-                "jpserver_extensions": {"devinterview_jupyter": True},
-                "identity_provider_class": "tests.team_identity.TeamIdentityProvider",
-            },
-            "DevInterviewApp": {
-                "database_url": devinterview_database_url,
-                "freeze_startup_objects": False,
-                **devinterview_config,
-            },
-        }
+        return team_server_config(devinterview_database_url, devinterview_config)
 
     async def test_owner_and_co_interviewer_share_the_link(self, api):
         made = await api("POST", "sessions", {"title": "pairing"}, as_=None, headers=self.ALICE)

@@ -28,6 +28,7 @@ from devinterview_jupyter.colors import (
     interviewer_color,
 )
 from devinterview_jupyter.db.models import Profile
+from tests.team_identity import team_server_config
 from tests.test_hostile_room import bearer, joined, presence_until
 from tests.test_rooms import awareness_frame
 from tests.test_run_authors import _author, _run
@@ -46,17 +47,7 @@ def devinterview_config() -> dict[str, Any]:
 
 @pytest.fixture
 def jp_server_config(devinterview_database_url: str, devinterview_config: dict[str, Any]) -> Any:
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"devinterview_jupyter": True},
-            "identity_provider_class": "tests.team_identity.TeamIdentityProvider",
-        },
-        "DevInterviewApp": {
-            "database_url": devinterview_database_url,
-            "freeze_startup_objects": False,
-            **devinterview_config,
-        },
-    }
+    return team_server_config(devinterview_database_url, devinterview_config)
 
 
 async def no_profiles(app: Any) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.team_identity import team_server_config
 from tests.yclient import upgrade_status
 
 ALICE = {"Authorization": "token alice-token"}
@@ -22,17 +23,7 @@ def devinterview_config() -> dict[str, Any]:
 
 @pytest.fixture
 def jp_server_config(devinterview_database_url: str, devinterview_config: dict[str, Any]) -> Any:
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"devinterview_jupyter": True},
-            "identity_provider_class": "tests.team_identity.TeamIdentityProvider",
-        },
-        "DevInterviewApp": {
-            "database_url": devinterview_database_url,
-            "freeze_startup_objects": False,
-            **devinterview_config,
-        },
-    }
+    return team_server_config(devinterview_database_url, devinterview_config)
 
 
 async def create_as(api: Any, who: dict[str, str], title: str) -> dict[str, Any]:

@@ -7,8 +7,9 @@ link again without the token ever being stored."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.utils import url_path_join
@@ -17,6 +18,8 @@ from .. import sessions as ops
 from ..auth import RESOURCE_INVITES
 from .base import DevInterviewHandler, interviewer_only, parse_uuid
 from .serialize import invite_json
+
+_T = TypeVar("_T")
 
 
 class _LinkHandler(DevInterviewHandler):
@@ -44,6 +47,19 @@ class _LinkHandler(DevInterviewHandler):
             path += "/"
         # In the fragment, the token never reaches a server log or a Referer header.
         return f"{origin}{path}#token={token}"
+
+    async def _link(self, session_id: uuid.UUID, op: Callable[..., Awaitable[_T]]) -> _T:
+        """Run a re-derivable link operation (sessions.live_invite, rotate_invite) for an
+        interviewer of the session, with the server's invite key and link lifetime."""
+        await self.require_session_role(session_id)
+        async with self.database.session() as db:
+            result: _T = await op(
+                db,
+                session_id,
+                key=self.devinterview.invite_key,
+                expires_in_minutes=self.devinterview.invite_expiry_minutes,
+            )
+        return result
 
 
 class InvitesHandler(_LinkHandler):
@@ -78,16 +94,8 @@ class LiveInviteHandler(_LinkHandler):
     @authorized
     async def post(self, session_id: str) -> None:
         sid = parse_uuid(session_id, "session id")
-        await self.require_session_role(sid)
-        async with self.database.session() as db:
-            invite, token, created = await ops.live_invite(
-                db,
-                sid,
-                key=self.devinterview.invite_key,
-                expires_in_minutes=self.devinterview.invite_expiry_minutes,
-            )
-            link = (invite.id, token, invite.expires_at)
-        self.write_link(*link, 201 if created else 200)
+        invite, token, created = await self._link(sid, ops.live_invite)
+        self.write_link(invite.id, token, invite.expires_at, 201 if created else 200)
 
 
 class RotateInviteHandler(_LinkHandler):
@@ -97,19 +105,11 @@ class RotateInviteHandler(_LinkHandler):
     @authorized
     async def post(self, session_id: str) -> None:
         sid = parse_uuid(session_id, "session id")
-        await self.require_session_role(sid)
-        async with self.database.session() as db:
-            invite, token, revoked = await ops.rotate_invite(
-                db,
-                sid,
-                key=self.devinterview.invite_key,
-                expires_in_minutes=self.devinterview.invite_expiry_minutes,
-            )
-            link = (invite.id, token, invite.expires_at)
+        invite, token, revoked = await self._link(sid, ops.rotate_invite)
         # Once the revocation is committed, so a candidate reconnecting at once is refused.
         for invite_id in revoked:
             self.devinterview.rooms.invite_revoked(sid, invite_id)
-        self.write_link(*link, 201)
+        self.write_link(invite.id, token, invite.expires_at, 201)
 
 
 class InviteHandler(DevInterviewHandler):

@@ -21,32 +21,10 @@ import type {
 } from '../tokens';
 import type { IRecordedRequest } from './fakeServer';
 import { FakeServer, makeSession } from './fakeServer';
+import { FakeWebSocket } from './fakeWebSocket';
 
 const trans = nullTranslator.load('devinterview_jupyter');
 const SESSION_ID = '6f1c2f4e-1b1a-4c55-9d0e-2d6f7d1b0a01';
-
-/**
- * FAKE websocket: stays connecting, sends nothing anywhere.
- */
-class SilentWebSocket {
-  static readonly CONNECTING = 0;
-  static readonly OPEN = 1;
-  static readonly CLOSING = 2;
-  static readonly CLOSED = 3;
-  constructor(readonly url: string) {}
-  readyState = SilentWebSocket.CONNECTING;
-  binaryType = 'blob';
-  onopen = null;
-  onmessage = null;
-  onclose = null;
-  onerror = null;
-  send(): void {
-    /* never connected */
-  }
-  close(): void {
-    this.readyState = SilentWebSocket.CLOSED;
-  }
-}
 
 /**
  * FAKE runner: every case passes (it prints the harness's marker line).
@@ -141,7 +119,7 @@ describe('the question column of the interview panel', () => {
       session: makeSession({ id: SESSION_ID }),
       client: new DevInterviewClient({
         serverSettings: server.settings({
-          WebSocket: SilentWebSocket as unknown as typeof WebSocket
+          WebSocket: FakeWebSocket as unknown as typeof WebSocket
         })
       }),
       editorServices,

@@ -31,6 +31,7 @@ import {
   shortcutTable
 } from '../interview/shortcuts';
 import { FakeServer, makeSession } from './fakeServer';
+import { FakeWebSocket } from './fakeWebSocket';
 
 const trans = nullTranslator.load('devinterview_jupyter');
 
@@ -197,29 +198,6 @@ describe('keyboard shortcuts', () => {
   });
 });
 
-/**
- * FAKE websocket: stays connecting, sends nothing anywhere.
- */
-class SilentWebSocket {
-  static readonly CONNECTING = 0;
-  static readonly OPEN = 1;
-  static readonly CLOSING = 2;
-  static readonly CLOSED = 3;
-  constructor(readonly url: string) {}
-  readyState = SilentWebSocket.CONNECTING;
-  binaryType = 'blob';
-  onopen = null;
-  onmessage = null;
-  onclose = null;
-  onerror = null;
-  send(): void {
-    /* never connected */
-  }
-  close(): void {
-    this.readyState = SilentWebSocket.CLOSED;
-  }
-}
-
 class MemoryStore implements ILayoutStore {
   constructor(public value: unknown = null) {}
   saved: ILayoutState[] = [];
@@ -249,7 +227,7 @@ describe('the interview panel and the keyboard', () => {
       session: makeSession({ id: 'k1' }),
       client: new DevInterviewClient({
         serverSettings: server.settings({
-          WebSocket: SilentWebSocket as unknown as typeof WebSocket
+          WebSocket: FakeWebSocket as unknown as typeof WebSocket
         })
       }),
       editorServices,
