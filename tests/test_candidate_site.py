@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from devinterview_jupyter.candidate.site import DEFAULT_LABEXTENSION
+from devinterview_jupyter.candidate.site import DEFAULT_LABEXTENSION, gzip_siblings
 
 PREFIX = "devinterview/candidate/"
 
@@ -25,6 +26,7 @@ def site_dir(tmp_path: Path) -> Path:
     static = site / "extensions" / "devinterview-jupyter" / "static"
     (static / "pyodide").mkdir(parents=True)
     (static / "pyodide" / "pyodide.mjs").write_text("export const version = '0';")
+    (static / "pyodide" / "pyodide.asm.wasm").write_bytes(b"\0asm" + bytes(4096))
     (site / ".hidden").write_text("nope")
     (tmp_path / "secret.txt").write_text("outside the site")
     return site
@@ -90,6 +92,45 @@ async def test_bare_path_redirects_to_the_folder(api):
     reply = await api("GET", "", as_=None, prefix="devinterview/candidate")
     assert reply.status == 302
     assert reply.headers["Location"].endswith("/devinterview/candidate/")
+
+
+async def test_compressible_files_go_gzipped_to_browsers_that_accept_it(
+    site_dir: Path, http_server_client: Any, jp_base_url: str
+):
+    wasm = site_dir / "extensions/devinterview-jupyter/static/pyodide/pyodide.asm.wasm"
+    script = site_dir / "build" / "big.js"
+    script.write_text("console.log('a first visit is mostly JavaScript');\n" * 200)
+    assert gzip_siblings(site_dir) == 2  # small files and .gz files are left alone
+    assert not (site_dir / "index.html.gz").exists()
+
+    async def get(path: str, accept: str | None) -> Any:
+        headers = {"Accept-Encoding": accept} if accept is not None else {}
+        url = f"{jp_base_url}{PREFIX}{path}"
+        # No transparent decompression: the test reads what went over the wire.
+        return await http_server_client.fetch(url, headers=headers, decompress_response=False)
+
+    for path, original, kind in (
+        ("build/big.js", script, "javascript"),
+        (str(wasm.relative_to(site_dir)), wasm, "application/wasm"),  # streaming compile
+    ):
+        sent = await get(path, "gzip, deflate, br")
+        assert sent.headers["Content-Encoding"] == "gzip"
+        # The type of what the browser gets once decoded, as when sent plain.
+        assert kind in sent.headers["Content-Type"]
+        assert sent.headers["Vary"] == "Accept-Encoding"
+        assert gzip.decompress(sent.body) == original.read_bytes()
+        assert len(sent.body) < original.stat().st_size
+        for refused in (None, "identity", "gzip;q=0", "br"):
+            plain = await get(path, refused)
+            assert "Content-Encoding" not in plain.headers
+            assert plain.body == original.read_bytes()
+            assert plain.headers["Content-Type"] == sent.headers["Content-Type"]
+    # Headers that depend on the path asked for still follow it: CORS for the sandbox.
+    sent = await get(str(wasm.relative_to(site_dir)), "gzip")
+    assert sent.headers["Access-Control-Allow-Origin"] == "*"
+    # A file without a sibling is sent as it is.
+    small = await get("index.html", "gzip")
+    assert "Content-Encoding" not in small.headers
 
 
 @pytest.mark.parametrize(

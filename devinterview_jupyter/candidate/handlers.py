@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import mimetypes
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,11 @@ from ..scrub import ScrubbedRequestLog
 _EXTENSIONS = "extensions/"
 # The site's configuration, where the served site gets the server's settings.
 _LITE_CONFIG = "jupyter-lite.json"
+
+# Files the site build also wrote gzipped beside themselves (site.GZIPPED_SUFFIXES): sent
+# compressed to browsers that accept it, which is most of a first visit's bytes.
+_GZIP_SIBLING = ".gz"
+_ACCEPTS_GZIP = re.compile(r"(?:^|,)\s*gzip\s*(?:$|,|;(?!\s*q=0(?:\.0*)?\s*(?:$|,)))")
 
 # Build outputs whose names carry a content hash (`1234.ab12cd3.js`) never change.
 _HASHED = re.compile(r"\.[0-9a-f]{7,}\.(?:js|css|wasm|woff2?|ttf|svg|png|json)$")
@@ -37,17 +43,40 @@ class CandidateSiteHandler(ScrubbedRequestLog, JupyterHandler, web.StaticFileHan
         super().initialize(path=path, default_filename=default_filename)
         self._page_options = dict(page_options or {})
         self._generated = False
+        self._gzipped_from: str | None = None  # the path asked for, when its .gz is sent
 
     @allow_unauthenticated
     async def head(self, path: str) -> None:
-        await web.StaticFileHandler.get(self, path, include_body=False)
+        await web.StaticFileHandler.get(self, self._encoded(path), include_body=False)
 
     @allow_unauthenticated
     async def get(self, path: str, include_body: bool = True) -> None:
         if path == _LITE_CONFIG and self._page_options:
             self._write_lite_config()
             return
-        await web.StaticFileHandler.get(self, path, include_body=include_body)
+        await web.StaticFileHandler.get(self, self._encoded(path), include_body=include_body)
+
+    def _encoded(self, path: str) -> str:
+        """The file to send for ``path``: its gzipped sibling when the build made one and
+        the browser accepts gzip (the answer then says so, and varies by that header)."""
+        if path.endswith(_GZIP_SIBLING) or not self.root:
+            return path
+        sibling = Path(self.root, path + _GZIP_SIBLING)
+        if not sibling.is_file():
+            return path
+        self.set_header("Vary", "Accept-Encoding")
+        if not _ACCEPTS_GZIP.search(self.request.headers.get("Accept-Encoding", "").lower()):
+            return path
+        self._gzipped_from = path
+        return path + _GZIP_SIBLING
+
+    def get_content_type(self) -> str:
+        if self._gzipped_from is not None:
+            # The type of what the browser gets once it has undone the encoding.
+            guessed, _ = mimetypes.guess_type(self._gzipped_from)
+            return guessed or "application/octet-stream"
+        result: str = super().get_content_type()
+        return result
 
     def _write_lite_config(self) -> None:
         """The site's root configuration plus the server's settings for the browser."""
@@ -70,6 +99,9 @@ class CandidateSiteHandler(ScrubbedRequestLog, JupyterHandler, web.StaticFileHan
         return result
 
     def set_extra_headers(self, path: str) -> None:
+        if self._gzipped_from is not None:
+            path = self._gzipped_from
+            self.set_header("Content-Encoding", "gzip")
         # The token lives in the fragment; no page of the site may leak its address.
         self.set_header("Referrer-Policy", "no-referrer")
         if path.startswith(_EXTENSIONS):

@@ -12,6 +12,7 @@ and JupyterLab plugins disabled: the candidate sees the interview panel and noth
 from __future__ import annotations
 
 import argparse
+import gzip
 import importlib.util
 import json
 import os
@@ -109,6 +110,31 @@ _UNNEEDED = [
     "jupyterlite.schema.v0.json",
     "doc",
 ]
+
+
+# Text and WebAssembly shrink to a third or less under gzip; the server sends the `.gz`
+# sibling to browsers that accept it (candidate/handlers.py). Zips, images and fonts are
+# compressed already; files this small gain nothing.
+GZIPPED_SUFFIXES = (".js", ".mjs", ".css", ".json", ".svg", ".html", ".wasm", ".map", ".txt")
+GZIP_MIN_BYTES = 1024
+
+
+def gzip_siblings(site: Path) -> int:
+    """Write ``name.gz`` beside each compressible file of ``site``; return how many.
+
+    Reproducible (no name or time in the header), so two builds of one site are equal."""
+    written = 0
+    for path in sorted(site.rglob("*")):
+        if (
+            path.is_file()
+            and path.suffix in GZIPPED_SUFFIXES
+            and path.stat().st_size >= GZIP_MIN_BYTES
+        ):
+            data = gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
+            if len(data) < path.stat().st_size:
+                path.with_name(path.name + ".gz").write_bytes(data)
+                written += 1
+    return written
 
 
 class SiteBuildError(RuntimeError):
@@ -211,6 +237,7 @@ def build_site(
         # JupyterLite reads this beside jupyter-lite.json; the stock one links to the web
         # and repeats defaults (a favicon that is not there). One source: the JSON.
         (staging / "jupyter-lite.ipynb").write_text(json.dumps(_EMPTY_NOTEBOOK))
+        gzip_siblings(staging)
         if output.exists():
             shutil.rmtree(output)
         output.parent.mkdir(parents=True, exist_ok=True)

@@ -144,6 +144,38 @@ describe('RoomConnection close codes', () => {
     }
   });
 
+  it('is seen again at once after a reconnect, and sees the others again', () => {
+    const room = roomWith({});
+    try {
+      const [socket] = FakeWebSocket.instances;
+      socket.openAndSync();
+      // Someone else, as the server relays them.
+      const other = new Awareness(new Y.Doc());
+      other.setLocalState({ user: { name: 'Grace', role: 'candidate' } });
+      const otherState = encodeAwarenessUpdate(other, [other.clientID]);
+      applyAwarenessUpdate(room.awareness, otherState, 'server');
+      expect(room.awareness.getStates().has(other.clientID)).toBe(true);
+      const clockBefore = room.awareness.meta.get(
+        room.awareness.clientID
+      )!.clock;
+
+      socket.serverClose(1013);
+      expect(room.awareness.getStates().has(other.clientID)).toBe(false);
+      jest.advanceTimersByTime(1000);
+      FakeWebSocket.instances[1].openAndSync();
+      // The server sends the same state again (same clock): it counts.
+      applyAwarenessUpdate(room.awareness, otherState, 'server');
+      expect(room.awareness.getStates().has(other.clientID)).toBe(true);
+      // Our own state goes out with a newer clock than the one the others saw
+      // removed.
+      expect(
+        room.awareness.meta.get(room.awareness.clientID)!.clock
+      ).toBeGreaterThan(clockBefore);
+    } finally {
+      room.dispose();
+    }
+  });
+
   it('has a label and a message for every closure', () => {
     const labels = connectionLabels(trans, 'Session deleted');
     expect(labels.expired).toBe('Invite expired');

@@ -249,6 +249,28 @@ export class RoomConnection implements IDisposable {
   private _onStatus = (event: {
     status: 'connected' | 'disconnected' | 'connecting';
   }): void => {
+    const awareness = this.awareness;
+    if (event.status === 'disconnected') {
+      // The provider dropped the others' states but y-protocols keeps their
+      // clocks: the same states sent again on the next connection would be
+      // ignored (not newer), and everyone would look offline until their next
+      // renewal, 15 s later. Forget the clocks with the states.
+      for (const clientId of Array.from(awareness.meta.keys())) {
+        if (
+          clientId !== awareness.clientID &&
+          !awareness.states.has(clientId)
+        ) {
+          awareness.meta.delete(clientId);
+        }
+      }
+    } else if (event.status === 'connected' && this._status !== 'connected') {
+      // The others saw our state removed when the last connection closed, with
+      // its clock: announce it again with a newer clock, or they ignore it.
+      const local = awareness.getLocalState();
+      if (local) {
+        awareness.setLocalState({ ...local });
+      }
+    }
     this._status = event.status;
     this._stateChanged.emit();
   };

@@ -10,8 +10,9 @@ import { expect, test } from '@jupyterlab/galata';
 import type { Locator, Page } from '@playwright/test';
 import { readFile } from 'fs/promises';
 
+import { clickRowAction } from './labUsers';
+
 const API = '/devinterview/api';
-const DASHBOARD = '#devinterview-dashboard';
 
 /**
  * Galata's kernel-session tracking also catches `/devinterview/api/sessions`.
@@ -141,10 +142,8 @@ test('replay: the run marker shows the code the run ran; the report downloads an
       'devinterview:open-dashboard'
     );
   });
-  const row = page.locator(
-    `${DASHBOARD} tr.jp-DevInterview-sessionRow[data-session-id="${session.id}"]`
-  );
-  await row.getByRole('button', { name: 'Replay the interview' }).click();
+  // Replay is under the row's More menu.
+  await clickRowAction(page, session.id, 'replay');
   const replay = page.locator(`#devinterview-replay-${session.id}`);
   await expect(replay).toBeVisible();
   await expect(
