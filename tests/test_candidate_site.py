@@ -136,8 +136,10 @@ async def test_compressible_files_go_gzipped_to_browsers_that_accept_it(
 @pytest.mark.parametrize(
     "path", ["../secret.txt", "%2e%2e/secret.txt", "..%2fsecret.txt", ".hidden", "missing.js"]
 )
-async def test_paths_outside_the_site_are_refused(api, path):
-    reply = await api("GET", path, as_=None, prefix=PREFIX)
+async def test_paths_outside_the_site_are_refused(api, site_dir, path):
+    # A gzipped copy beside the secret is refused as well.
+    (site_dir.parent / "secret.txt.gz").write_bytes(gzip.compress(b"outside the site"))
+    reply = await api("GET", path, as_=None, prefix=PREFIX, headers={"Accept-Encoding": "gzip"})
     assert reply.status in (403, 404)
     assert b"outside the site" not in reply.body
     assert b"Traceback" not in reply.body

@@ -61,8 +61,11 @@ class CandidateSiteHandler(ScrubbedRequestLog, JupyterHandler, web.StaticFileHan
         the browser accepts gzip (the answer then says so, and varies by that header)."""
         if path.endswith(_GZIP_SIBLING) or not self.root:
             return path
-        sibling = Path(self.root, path + _GZIP_SIBLING)
-        if not sibling.is_file():
+        root = Path(self.root).resolve()
+        sibling = (root / (path + _GZIP_SIBLING)).resolve()
+        # Never look at the file system outside the site (tornado then refuses the path
+        # itself, and its error page drops every header set here).
+        if not sibling.is_relative_to(root) or not sibling.is_file():
             return path
         self.set_header("Vary", "Accept-Encoding")
         if not _ACCEPTS_GZIP.search(self.request.headers.get("Accept-Encoding", "").lower()):
