@@ -15,6 +15,7 @@ import tornado.httpserver
 
 from devinterview_jupyter import sessions as ops
 from devinterview_jupyter.api import base
+from devinterview_jupyter.api import candidate as candidate_api
 from devinterview_jupyter.api.ratelimit import FailureLimiter, client_key
 from tests.helpers import create_invite, create_session
 from tests.logcapture import AllRecords, all_records
@@ -72,9 +73,9 @@ def lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     join, resolve = ops.join, base.resolve_invite
 
-    async def counting_join(db: Any, token: str) -> Any:
+    async def counting_join(db: Any, token: str, **kwargs: Any) -> Any:
         seen.append(token)
-        return await join(db, token)
+        return await join(db, token, **kwargs)
 
     async def counting_resolve(db: Any, token: str) -> Any:
         seen.append(token)
@@ -82,11 +83,14 @@ def lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(ops, "join", counting_join)
     monkeypatch.setattr(base, "resolve_invite", counting_resolve)
+    # The lobby looks an invite up without joining.
+    monkeypatch.setattr(candidate_api, "resolve_invite", counting_resolve)
     return seen
 
 
-async def join(api: Any, token: str, client: dict[str, str]) -> Any:
-    return await api("POST", "join", {"token": token}, as_=None, headers=client)
+async def join(api: Any, token: str, client: dict[str, str], *, lobby: bool = False) -> Any:
+    body: dict[str, Any] = {"token": token, "lobby": True} if lobby else {"token": token}
+    return await api("POST", "join", body, as_=None, headers=client)
 
 
 async def test_a_burst_of_bad_tokens_gets_429_before_any_lookup(
@@ -95,8 +99,9 @@ async def test_a_burst_of_bad_tokens_gets_429_before_any_lookup(
     s = await create_session(api)
     good = (await create_invite(api, s["id"]))["token"]
 
-    for _ in range(LIMIT):
-        assert (await join(api, GUESS, ATTACKER)).status == 401
+    # Guessing through the lobby counts as much as through a join.
+    for i in range(LIMIT):
+        assert (await join(api, GUESS, ATTACKER, lobby=i % 2 == 1)).status == 401
     assert len(lookups) == LIMIT
 
     refused = await join(api, GUESS, ATTACKER)
@@ -105,6 +110,7 @@ async def test_a_burst_of_bad_tokens_gets_429_before_any_lookup(
     assert refused.json["reason"] == "rate_limited"
     # Even a valid invite, from that address, and on every endpoint that takes one.
     assert (await join(api, good, ATTACKER)).status == 429
+    assert (await join(api, good, ATTACKER, lobby=True)).status == 429
     me = await api("GET", "me", as_=None, bearer=good, headers=ATTACKER)
     assert (me.status, me.headers["Retry-After"]) == (429, "60")
     own = await api("GET", f"sessions/{s['id']}", as_=None, bearer=good, headers=ATTACKER)
