@@ -7,17 +7,19 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup run test lint test-python test-js test-ui check-package bench clean
+.PHONY: help setup run test test-quick test-matrix test-docker lint test-python test-js test-ui check-package bench clean
 
 help:
 	@echo "make run    - set up, then start JupyterLab with the extension on SQLite"
-	@echo "make test   - set up, then lint and run every test (SQLite + PostgreSQL, jest, browser)"
+	@echo "make test   - set up, then lint and run every test (SQLite + PostgreSQL, jest, browser, Python 3.11-3.13)"
+	@echo "make test-quick - lint and the unit tests (jest, pytest on SQLite without browser, hub, nginx, Docker)"
 	@echo "make bench  - run the benchmarks beside their baselines and print one table"
 
 $(VENV)/.installed: pyproject.toml package.json yarn.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	# `labextension develop` leaves a copy of install.json that the wheel already maps.
+	# The deprecated `jupyter labextension develop` left a copy of install.json that the
+	# wheel already maps.
 	rm -f devinterview_jupyter/labextension/install.json
 	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
 	touch $@
@@ -29,7 +31,7 @@ node_modules/.installed: package.json yarn.lock $(VENV)/.installed
 setup: $(VENV)/.installed node_modules/.installed
 	jlpm build
 	jupyter devinterview candidate-site build --output devinterview_jupyter/candidate_site
-	jupyter labextension develop --overwrite .
+	jupyter-builder develop --overwrite .
 	jupyter server extension enable --sys-prefix devinterview_jupyter
 
 run: setup
@@ -62,7 +64,22 @@ tests/hub/node_modules/.installed: tests/hub/package.json tests/hub/yarn.lock
 test-python: setup tests/hub/node_modules/.installed
 	python -m pytest
 
-test: lint test-js test-ui check-package test-python
+# Only the Docker recipe (docs/deploy): builds the image, runs the compose stack (~10 min;
+# `make test-python` runs it too).
+test-docker: setup
+	python -m pytest -m docker tests/test_docker.py
+
+# The Python suite on SQLite under Python 3.12 and 3.13 too (.venv-3.X each); CI=true
+# fails when one is not installed. TEST_MATRIX_PYTHONS="3.13" narrows it.
+test-matrix: setup
+	bash scripts/test_matrix.sh
+
+test: lint test-js test-ui check-package test-python test-matrix
+
+# While working: lint, jest, and pytest on SQLite without the deployment tests (JupyterHub,
+# nginx, Docker; see the markers in pyproject.toml); no browser tests.
+test-quick: lint test-js
+	DEVINTERVIEW_TEST_DATABASES=sqlite python -m pytest -m "not hub and not nginx and not docker"
 
 # Benchmarks (not part of `make test`): needs PostgreSQL and `wrk` (apt-get install wrk).
 bench: setup ui-tests/node_modules/.installed
@@ -72,4 +89,4 @@ bench: setup ui-tests/node_modules/.installed
 
 clean:
 	jlpm clean:all || true
-	rm -rf $(VENV) node_modules ui-tests/node_modules dist
+	rm -rf $(VENV) .venv-3.* node_modules ui-tests/node_modules dist

@@ -14,6 +14,7 @@ export default defineConfig([
       '**/*.js',
       '**/*.d.ts',
       '.venv',
+      '.venv-*',
       '.yarn',
       'devinterview_jupyter',
       // Generated from devinterview_jupyter/api/openapi.json by `jlpm build:types`.

@@ -20,7 +20,7 @@ from devinterview_jupyter.db.engine import Database
 from devinterview_jupyter.db.models import RoomUpdate, utcnow
 from devinterview_jupyter.db.url import normalize_database_url
 from devinterview_jupyter.rooms.document import new_document
-from devinterview_jupyter.rooms.store import SQLYStore, UpdateWriter
+from devinterview_jupyter.rooms.store import RoomHistory, UpdateWriter
 
 from .common import Result, median, percentile, scratch_postgres, scratch_sqlite
 
@@ -46,7 +46,7 @@ async def _store(db: Database, writer: UpdateWriter, updates: list[bytes], every
         session = await ops.create_session(s, "bench", {"title": "reload"})
         sid = str(session.id)
     server_doc = new_document()
-    store = SQLYStore(sid, writer=writer, doc=server_doc, snapshot_every=every)
+    store = RoomHistory(sid, writer=writer, doc=server_doc, snapshot_every=every)
     for update in updates:
         server_doc.apply_update(update)
         store.record(update)
@@ -58,7 +58,7 @@ async def _store(db: Database, writer: UpdateWriter, updates: list[bytes], every
 async def _reload_ms(writer: UpdateWriter, sid: str) -> tuple[float, str]:
     doc = new_document()
     start = time.perf_counter()
-    await SQLYStore(sid, writer=writer).load_into(doc)
+    await RoomHistory(sid, writer=writer).load_into(doc)
     elapsed = (time.perf_counter() - start) * 1000
     return elapsed, str(doc.get("source", type=Text))
 

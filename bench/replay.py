@@ -44,7 +44,7 @@ from devinterview_jupyter.db.models import InterviewSession, NoteUpdate, RoomUpd
 from devinterview_jupyter.db.url import normalize_database_url
 from devinterview_jupyter.replay import TimelineCache, document_json, load_timeline, state_json
 from devinterview_jupyter.rooms.document import new_document
-from devinterview_jupyter.testing import LiveServer, live_server
+from devinterview_jupyter.testing.server import LiveServer, live_server
 
 from .common import Result, median, percentile, scratch_postgres, scratch_sqlite
 

@@ -23,7 +23,7 @@ from sqlalchemy import insert
 from devinterview_jupyter.db.engine import Database
 from devinterview_jupyter.db.models import InterviewSession, utcnow
 from devinterview_jupyter.db.url import normalize_database_url
-from devinterview_jupyter.testing import LiveServer, free_port, live_server
+from devinterview_jupyter.testing.server import LiveServer, free_port, live_server
 
 from .common import Result, median, scratch_postgres
 

@@ -22,7 +22,7 @@ from pycrdt import Doc, Provider, Text
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from devinterview_jupyter.testing import WebSocketChannel
+from devinterview_jupyter.testing.rooms import WebSocketChannel
 
 
 async def connect(url: str, headers: dict[str, str], counts: list[int]) -> Any:

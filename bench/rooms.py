@@ -18,7 +18,7 @@ from pathlib import Path
 
 import psutil
 
-from devinterview_jupyter.testing import free_port, live_server
+from devinterview_jupyter.testing.server import free_port, live_server
 
 from .common import Result, percentile, scratch_postgres
 
@@ -188,6 +188,7 @@ def load(
         g.cpu_percent(None)
     before = counters() if counters is not None else {}
     started = time.monotonic()
+    cpu_at_go = server.cpu_times()
     go.write_text("go")
     cpu, rss, gen_cpu, peer_cpu = [], [], [], []
     while any(p.poll() is None for p in procs):
@@ -208,6 +209,7 @@ def load(
         keys += data["keystrokes"]
         refused += data["refused"]
     time.sleep(0.5)
+    cpu_at_end = server.cpu_times()
     figures = {
         "p50": percentile(latencies, 50),
         "p95": percentile(latencies, 95),
@@ -218,6 +220,9 @@ def load(
         # Upgrades refused (503) while N x 3 clients joined at once, then retried.
         "refused_joins": refused,
         "cpu_percent": sum(cpu) / max(len(cpu), 1),
+        # CPU time from the go to the last edit's arrival and a little more: unlike the
+        # samples above, it counts work that a starved server did after the window.
+        "cpu_seconds": (cpu_at_end.user - cpu_at_go.user) + (cpu_at_end.system - cpu_at_go.system),
         # The busiest load generator (% of one core): near 100 the clients, not the
         # server, set the latency.
         "generator_cpu_percent": sum(gen_cpu) / max(len(gen_cpu), 1),
@@ -338,3 +343,130 @@ def _grid(levels: list[int], quick: bool) -> str:
 def _cpu_per_update_us(figures: dict[str, float]) -> float:
     """Server CPU time per typed update (each reaches two peers and, for ours, the store)."""
     return figures["cpu_percent"] / 100 / figures["updates_per_s"] * 1e6
+
+
+# -- the frame layer A/B ---------------------------------------------------------------
+#
+# `python -m bench.rooms --frames --before-tree DIR`: this tree's frame layer beside, in the
+# same run, the code of another checkout (DIR, e.g. `git worktree add DIR 1fe3fc7`: the
+# hand-written codec on sockets taken from tornado) and that checkout's handler with
+# tornado's own frame layer (what it used when the handler offered compression), and the
+# Node reference server. Levels are run variant after variant, the order rotated at each
+# level, so that a busy machine weighs on all of them alike. One table.
+
+FRAMES_LEVELS = [100, 200, 300]
+FRAMES_DURATION = 8.0
+
+# Loaded by the server of the tornado variant (a jupyter_server_config.py is Python): the
+# handler offers compression, so the checkout's own code hands every frame to tornado.
+# The bench's clients offer no compression, so the frames themselves are uncompressed.
+_TORNADO_FRAMES = """
+from devinterview_jupyter.rooms.handler import RoomHandler
+RoomHandler.get_compression_options = lambda self: {}
+"""
+# Every variant's server says where its package came from: the bench checks it.
+_WHERE = """
+import pathlib, devinterview_jupyter
+pathlib.Path(__file__).with_name("package-path").write_text(devinterview_jupyter.__file__)
+"""
+
+
+@contextmanager
+def _ours_from(workdir: Path, name: str, tree: Path | None, config_py: str) -> Iterator[Target]:
+    """Our server from ``tree`` (None: this one), with ``config_py`` in its config."""
+    home = workdir / name
+    (home / "config").mkdir(parents=True, exist_ok=True)
+    (home / "config" / "jupyter_server_config.py").write_text(_WHERE + config_py)
+    saved_env, saved_cwd = dict(os.environ), Path.cwd()
+    with scratch_postgres() as url, contextlib.ExitStack() as stack:
+        try:
+            if tree is not None:
+                # Before the installed package on sys.path; and not started from this
+                # checkout, whose folder `python -m` would put first.
+                os.environ["PYTHONPATH"] = str(tree)
+            os.chdir(home)
+            server = stack.enter_context(live_server(url, home))
+        finally:
+            os.environ.clear()
+            os.environ.update(saved_env)
+            os.chdir(saved_cwd)
+        served = Path((home / "config" / "package-path").read_text()).resolve()
+        expected = (tree or HERE.parent).resolve() / "devinterview_jupyter" / "__init__.py"
+        if served != expected:
+            raise RuntimeError(f"{name}: the server imported {served}, not {expected}")
+
+        def rooms(n: int) -> list[str]:
+            made = [server.request("POST", "sessions", {"title": f"load {i}"}) for i in range(n)]
+            return [server.room_url(s["id"]) for s in made]  # type: ignore[index]
+
+        yield Target(name, server.process.pid, server.auth, rooms)  # type: ignore[union-attr]
+
+
+def frames(workdir: Path, before_tree: Path | None, quick: bool = False) -> None:
+    levels = [5, 20] if quick else FRAMES_LEVELS
+    duration = 3.0 if quick else FRAMES_DURATION
+    with contextlib.ExitStack() as stack:
+        targets = [stack.enter_context(_ours_from(workdir, "after", None, ""))]
+        if before_tree is not None:
+            targets.append(stack.enter_context(_ours_from(workdir, "before", before_tree, "")))
+            tornado = _ours_from(workdir, "tornado", before_tree, _TORNADO_FRAMES)
+            targets.append(stack.enter_context(tornado))
+        targets.append(stack.enter_context(node_reference(workdir)))
+        figures: dict[str, dict[int, dict[str, float]]] = {t.name: {} for t in targets}
+        for i, n in enumerate(levels):
+            turn = i % len(targets)
+            for target in targets[turn:] + targets[:turn]:
+                print(f"  {target.name}: {n} interviews", flush=True)
+                figures[target.name][n] = load(target, n, duration, workdir)
+    print_frames_table(figures, levels, duration)
+
+
+def _cpu_time_per_update_us(figures: dict[str, float]) -> float:
+    """Server CPU time per typed update, drain included (see ``cpu_seconds``)."""
+    return figures["cpu_seconds"] / (figures["expected"] / 2) * 1e6
+
+
+def print_frames_table(
+    figures: dict[str, dict[int, dict[str, float]]], levels: list[int], duration: float
+) -> None:
+    names = list(figures)
+    rows = [("interviews", "measure", *names)]
+    for n in levels:
+        per = [figures[name][n] for name in names]
+        rows.append((str(n), "server CPU, % of a core", *(f"{f['cpu_percent']:.0f}" for f in per)))
+        rows.append(
+            ("", "server CPU per update, us", *(f"{_cpu_time_per_update_us(f):.0f}" for f in per))
+        )
+        rows.append(("", "p99 edit->peer, ms", *(f"{f['p99']:.1f}" for f in per)))
+        # Below 100: edits lost or late past the run's end; the other figures then mislead.
+        rows.append(
+            (
+                "",
+                "edits delivered, %",
+                *(f"{100 * f['delivered'] / max(f['expected'], 1):.0f}" for f in per),
+            )
+        )
+    capacity = [
+        max([n for n, f in figures[name].items() if f["p99"] <= P99_TARGET_MS], default=0)
+        for name in names
+    ]
+    rows.append(("capacity", f"p99 <= {P99_TARGET_MS:.0f} ms, of {levels}", *map(str, capacity)))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    print(f"\nrooms, frame layer A/B ({duration:.0f} s per level, variants interleaved)")
+    for k, row in enumerate(rows):
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+        if k == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+if __name__ == "__main__":
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(description="the rooms benchmark's frame layer A/B")
+    parser.add_argument("--frames", action="store_true", required=True)
+    parser.add_argument("--before-tree", type=Path, help="a checkout of the earlier code")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="devinterview-bench-") as tmp:
+        frames(Path(tmp), args.before_tree, quick=args.quick)

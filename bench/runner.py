@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from devinterview_jupyter.candidate.site import DEFAULT_SITE_DIR
-from devinterview_jupyter.testing import live_server
+from devinterview_jupyter.testing.server import live_server
 
 from .common import Result, median, percentile, scratch_sqlite
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from devinterview_jupyter.testing import live_server
+from devinterview_jupyter.testing.server import live_server
 
 from .common import Result, scratch_postgres
 from .rooms import Target, load

@@ -16,11 +16,11 @@ from jupyter_server.extension.application import ExtensionApp
 from sqlalchemy.engine import make_url
 from traitlets import Bool, Enum, Float, Int, List, Unicode, default, validate
 
-from .api.ratelimit import FailureLimiter, RequestLimiter
-from .api.routes import api_handlers, candidate_site_handlers
 from .auth import invite_secret_from, secret_file_is_shared
-from .candidate.site import (
-    DEFAULT_SITE_DIR,
+from .candidate.handlers import labextension_static_dir
+from .candidate.site import DEFAULT_SITE_DIR
+from .constants import (
+    CANDIDATE_SITE_PATH,
     PYODIDE_URL_OPTION,
     RUN_TIME_LIMIT_OPTION,
     WHITEBOARD_LICENSE_OPTION,
@@ -31,6 +31,7 @@ from .integrity import DEFAULT_MAX_EVENTS, DEFAULT_PASTE_CHARS, MAX_PASTE_CHARS,
 from .logs import drop_unwritten_levels
 from .questions import chosen
 from .questions.library import QuestionLibrary, folders_of
+from .ratelimit import FailureLimiter, RequestLimiter
 from .replay import DEFAULT_MAX_LOG_BYTES, TimelineCache
 from .retention import apply_retention
 from .rooms.budget import ConnectionCounter, RoomLimits, SendBudget
@@ -38,6 +39,7 @@ from .rooms.bus import Bus, PostgresBus
 from .rooms.kind import INTERVIEW_ROOM, NOTES_ROOM, RoomKind
 from .rooms.manager import RoomManager
 from .rooms.store import UpdateWriter
+from .routes import api_handlers, candidate_site_handlers, runner_static_handlers
 from .scorecards import DEFAULT_CRITERIA, parse_criteria
 
 
@@ -122,7 +124,7 @@ class DevInterviewApp(ExtensionApp):
     ).tag(config=True)
 
     candidate_path = Unicode(
-        "devinterview/candidate/",
+        CANDIDATE_SITE_PATH,
         help="""Path of the candidate page in invite links, relative to the server's base
         URL. The server serves its own candidate site at `devinterview/candidate/`.""",
     ).tag(config=True)
@@ -273,14 +275,6 @@ class DevInterviewApp(ExtensionApp):
         80,
         min=1,
         help="Presence messages one connection may send at once above its rate.",
-    ).tag(config=True)
-
-    room_own_frames = Bool(
-        True,
-        help="""Take room connections' sockets out of tornado once it has done the upgrade
-        (about half the server's CPU per update at hundreds of interviews,
-        docs/performance.md). False keeps them in tornado's stream, as connections that
-        Jupyter serves over TLS itself always are; the same frame layer and rules apply.""",
     ).tag(config=True)
 
     room_idle_seconds = Float(
@@ -661,6 +655,7 @@ class DevInterviewApp(ExtensionApp):
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(api_handlers())
+        self.handlers.extend(runner_static_handlers(str(labextension_static_dir())))
         site = Path(self.candidate_site_dir).expanduser().resolve()
         if not (site / "index.html").is_file():
             self.log.warning(

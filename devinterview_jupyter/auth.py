@@ -162,7 +162,7 @@ async def resolve_invite(db: AsyncSession, token: str) -> tuple[Invite, Intervie
     ).first()
     if row is None:
         raise InviteRejected("invalid_token", "this invite link is not valid")
-    invite, session = row.tuple()
+    invite, session = row
     if invite.revoked_at is not None:
         raise InviteRejected("revoked", "this invite link has been revoked")
     if invite.expires_at <= utcnow():

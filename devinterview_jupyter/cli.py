@@ -1,4 +1,5 @@
-"""`jupyter devinterview db upgrade|current` (the schema by hand),
+"""`jupyter devinterview db upgrade|current` (the schema by hand), `db revision` (a new
+migration, for developers of this package),
 `jupyter devinterview candidate-site build` (the candidate page for any static host) and
 `jupyter devinterview retention apply` (delete the history of old interviews)."""
 
@@ -83,6 +84,43 @@ class DbCurrentApp(_DbCommand):
         print(f"{redact_url(url)}: at {current}, newest {head} ({state})")
 
 
+class DbRevisionApp(JupyterApp):
+    name = "jupyter-devinterview-db-revision"
+    version = __version__
+    description = """Write the next migration, `NNNN_<message>.py`, into the package's
+    migrations (docs/migrations.md). Its operations are what the models hold beyond the
+    schema of the existing migrations, found on a scratch SQLite database; review them
+    before committing. With --empty: a revision to fill in by hand (data migrations)."""
+
+    message = Unicode("", help="What the migration does (also its file name).").tag(config=True)
+    empty = Bool(False, help="Write empty upgrade() and downgrade().").tag(config=True)
+    versions = Unicode(
+        "", help="Folder of the migrations to extend (default: the package's own)."
+    ).tag(config=True)
+
+    aliases = {
+        "m": "DbRevisionApp.message",
+        "message": "DbRevisionApp.message",
+        "versions": "DbRevisionApp.versions",
+    }
+    flags = {"empty": ({"DbRevisionApp": {"empty": True}}, "Write an empty revision.")}
+
+    def start(self) -> None:
+        if not self.message.strip():
+            self.log.critical('say what the migration does: -m "add reviewed_at to sessions"')
+            self.exit(2)
+        versions = Path(self.versions).expanduser() if self.versions else None
+        try:
+            path = migrate.new_revision(
+                self.message.strip(), autogenerate=not self.empty, versions=versions
+            )
+        except Exception as e:
+            detail = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            self.log.critical("no revision written: %s", detail)
+            self.exit(1)
+        print(f"wrote {path}")
+
+
 class _CommandGroup(JupyterApp):
     """A command that only dispatches to its subcommands."""
 
@@ -147,6 +185,7 @@ class DbApp(_CommandGroup):
     subcommands = {
         "upgrade": (DbUpgradeApp, DbUpgradeApp.description),
         "current": (DbCurrentApp, DbCurrentApp.description),
+        "revision": (DbRevisionApp, DbRevisionApp.description),
     }
 
 

@@ -261,7 +261,7 @@ async def given_names(db: AsyncSession, session_id: uuid.UUID) -> dict[str, str]
             Invite.session_id == session_id, Invite.display_name.is_not(None)
         )
     )
-    return {f"invite:{invite_id}": name for invite_id, name in rows.tuples() if name}
+    return {f"invite:{invite_id}": name for invite_id, name in rows if name}
 
 
 def participant_name(

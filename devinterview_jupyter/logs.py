@@ -26,7 +26,7 @@ def drop_unwritten_levels(log: logging.Logger) -> None:
     traitlets sets an application's logger to DEBUG and filters by ``log_level`` at the
     handler, so every ``log.debug`` builds a LogRecord that is then thrown away. Jupyter
     logs each successful request at debug level: that record was 5-6 % of a session
-    list's CPU (docs/performance.md, step 13). A level of 0 (NOTSET) on a handler means
+    list's CPU (docs/performance.md, "Made faster"). A level of 0 (NOTSET) on a handler means
     it writes everything; the logger is then left at DEBUG as before.
     """
     log.setLevel(max(emitted_level(log), logging.DEBUG))

@@ -63,7 +63,7 @@ async def display_names(db: AsyncSession, usernames: Iterable[str]) -> dict[str,
     rows = await db.execute(
         select(Profile.username, Profile.display_name).where(Profile.username.in_(wanted))
     )
-    return {username: name for username, name in rows.tuples()}
+    return {username: name for username, name in rows}
 
 
 async def set_display_name(db: AsyncSession, username: str, name: str) -> str:

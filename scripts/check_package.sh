@@ -43,14 +43,21 @@ site = [x for x in names if x.startswith("devinterview_jupyter/candidate_site/")
 exts = {x.split("/")[3] for x in site if x.startswith("devinterview_jupyter/candidate_site/extensions/")}
 if exts != {"devinterview-jupyter"}:
     sys.exit(f"candidate site should carry only our labextension, has {sorted(exts)}")
-# Python runs on the Pyodide copy inside our own labextension, never a kernel or a CDN.
-for where, files in (("wheel", static), ("candidate site", site)):
-    if not any(x.endswith("static/pyodide/pyodide.asm.wasm") for x in files):
-        sys.exit(f"{where}: no self-hosted Pyodide in the labextension")
-    if not any("/python-worker." in x for x in files):
-        sys.exit(f"{where}: no Python worker in the labextension")
+# Python runs on the Pyodide copy inside our own labextension, never a kernel or a CDN;
+# the server serves it to JupyterLab and the candidate page alike (devinterview/static/),
+# so the candidate site carries no second copy.
+for name in ("pyodide.asm.wasm", "pyodide.asm.wasm.gz", "snapshot.bin.gz"):
+    if not any(x.endswith(f"static/pyodide/{name}") for x in static):
+        sys.exit(f"wheel: no {name} in the labextension")
+if not any("/python-worker." in x for x in static):
+    sys.exit("wheel: no Python worker in the labextension")
+if any("/pyodide/" in x or "/python-worker." in x for x in site):
+    sys.exit("candidate site must not carry its own copy of the runners' files")
 if any("kernelspecs" in x or "pyodide-kernel" in x for x in site):
     sys.exit("candidate site must not carry a JupyterLite kernel")
+# The Pyodide copies of the wheel (shared-data and the package's own labextension).
+wasm = [x for x in names if x.endswith("pyodide.asm.wasm")]
+print(f"Pyodide copies in the wheel: {len(wasm)}")
 print(f"wheel has the labextension ({len(static)} static files), the server config "
       f"and the candidate site ({len(site)} files)")
 PY

@@ -25,5 +25,22 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
 
 export default plugins;
 
+// The public API: what another extension needs to use ours or to replace a part
+// of it (say, a whiteboard engine providing `IWhiteboardFactory`, with
+// `PLUGIN_ID.whiteboard` disabled) without importing from `lib/…` paths.
 export * from './tokens';
+export * from './constants';
+export type * from './api/types';
+export type {
+  ITableChunk,
+  ITextChunk,
+  OutputChunk,
+  OutputStream,
+  RunStatus
+} from './runner/protocol';
+export { DevInterviewAPIError } from './api/errors';
+export type {
+  DevInterviewErrorKind,
+  IDevInterviewAPIErrorOptions
+} from './api/errors';
 export { InterviewDocument } from './model/document';

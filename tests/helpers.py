@@ -1,4 +1,4 @@
-"""Small helpers shared by the API tests."""
+"""Helpers of this project's own tests (the clients are in devinterview_jupyter.testing)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,6 @@ from typing import Any
 from sqlalchemy import update
 
 from devinterview_jupyter.db.models import InterviewSession, Invite
-
-
-async def create_session(api: Any, **fields: Any) -> dict[str, Any]:
-    body = {"title": "Backend engineer", **fields}
-    reply = await api("POST", "sessions", body)
-    assert reply.status == 201, reply.body
-    return reply.json  # type: ignore[no-any-return]
-
-
-async def create_invite(api: Any, session_id: str, **fields: Any) -> dict[str, Any]:
-    reply = await api("POST", f"sessions/{session_id}/invites", fields or None)
-    assert reply.status == 201, reply.body
-    return reply.json  # type: ignore[no-any-return]
 
 
 async def backdate_start(app: Any, session_id: str, minutes: float) -> datetime:

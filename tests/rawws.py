@@ -48,6 +48,7 @@ class RawSocket:
         self.loop = asyncio.get_running_loop()
         self.buffer = b""
         self.tls = tls
+        self.upgrade_reply = b""  # the server's 101 response, headers included
         self._incoming = ssl.MemoryBIO()
         self._outgoing = ssl.MemoryBIO()
 
@@ -201,4 +202,5 @@ async def raw_upgrade(
         assert await ws._fill(len(ws.buffer) + 1), f"closed during the upgrade: {ws.buffer!r}"
     reply, ws.buffer = ws.buffer.split(b"\r\n\r\n", 1)
     assert reply.startswith(b"HTTP/1.1 101"), reply
+    ws.upgrade_reply = reply
     return ws

@@ -14,10 +14,10 @@ from pycrdt import Doc, Text, create_sync_message
 from sqlalchemy import select
 
 from devinterview_jupyter.db.models import Scorecard
+from devinterview_jupyter.testing.rooms import open_ws, synced_doc, until
 from tests.test_candidate_isolation import assert_refused, credential_forms, make_candidate
 from tests.test_hostile_room import bearer
 from tests.test_question_isolation import Wire
-from tests.yclient import open_ws, synced_doc, until
 
 NOTE = "private-note-words"
 SUMMARY = "scorecard-summary-words"

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.helpers import create_session
+from devinterview_jupyter.testing.rest import create_session
 
 BAD_CREATE = [
     (None, "JSON object"),

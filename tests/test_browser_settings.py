@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from devinterview_jupyter.app import DevInterviewApp
-from devinterview_jupyter.candidate.site import (
+from devinterview_jupyter.candidate.site import lite_config
+from devinterview_jupyter.constants import (
     PYODIDE_URL_OPTION,
     RUN_TIME_LIMIT_OPTION,
     WHITEBOARD_LICENSE_OPTION,
-    lite_config,
 )
 
 PREFIX = "devinterview/candidate/"

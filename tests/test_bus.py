@@ -25,7 +25,7 @@ from devinterview_jupyter.rooms.bus import (
 )
 from devinterview_jupyter.rooms.manager import RoomManager
 from devinterview_jupyter.rooms.store import UpdateWriter
-from tests.yclient import until
+from devinterview_jupyter.testing.rooms import until
 
 LOG = logging.getLogger("test_bus")
 needs_postgres = pytest.mark.skipif(

@@ -180,12 +180,15 @@ def test_cli_builds_a_lean_site_with_our_extension_and_no_kernel(tmp_path):
     assert extensions == ["devinterview-jupyter"]
     names = [str(p.relative_to(out)) for p in out.rglob("*")]
     # No JupyterLite kernel (nothing that could fetch one from a CDN): Python runs on
-    # the Pyodide copy inside our labextension, in a worker of our own.
+    # the Pyodide copy of our labextension, in a worker of our own, both loaded from the
+    # server's `devinterview/static/` route: the site carries no second copy of them.
     assert not [n for n in names if "kernelspecs" in n or "pyodide-kernel" in n]
     assert "pyodide" not in (out / "jupyter-lite.json").read_text().lower()
-    pyodide = out / "extensions" / "devinterview-jupyter" / "static" / "pyodide"
-    assert (pyodide / "pyodide.asm.wasm").is_file()
-    assert (pyodide / "python_stdlib.zip").is_file()
+    static = out / "extensions" / "devinterview-jupyter" / "static"
+    assert (static / "remoteEntry.js").is_file() or list(static.glob("remoteEntry.*.js"))
+    assert not (static / "pyodide").exists()
+    assert not list(static.glob("python-worker.*"))
+    assert not [n for n in names if n.endswith((".wasm", ".wasm.gz", "python_stdlib.zip"))]
     assert not (out / "service-worker.js").exists()
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import create_invite, create_session
+from devinterview_jupyter.testing.rest import create_invite, create_session
 
 SITE = "https://interviews.example.org"
 
@@ -86,7 +86,7 @@ class TestHardenedServer:
         }
 
     async def test_candidates_still_get_in(self, api, jp_http_port, jp_base_url):
-        from tests.yclient import upgrade_status
+        from devinterview_jupyter.testing.rooms import upgrade_status
 
         s = await create_session(api)
         inv = await create_invite(api, s["id"])
@@ -106,7 +106,7 @@ class TestHardenedServer:
 def test_every_endpoint_declares_how_it_authenticates():
     """Jupyter's hardening (allow_unauthenticated_access=False) relies on these marks."""
     from devinterview_jupyter.api.meta import NotFoundHandler
-    from devinterview_jupyter.api.routes import api_handlers
+    from devinterview_jupyter.routes import api_handlers
 
     for route in api_handlers():
         handler = route[1]

@@ -154,8 +154,8 @@ async def test_room_edits_during_an_outage_are_stored_once_it_is_back(
     from pycrdt import Text
 
     from devinterview_jupyter.rooms.document import new_document
-    from devinterview_jupyter.rooms.store import SQLYStore
-    from tests.yclient import synced_doc, text, until
+    from devinterview_jupyter.rooms.store import RoomHistory
+    from devinterview_jupyter.testing.rooms import synced_doc, text, until
 
     await relay.set("up")
     await until_status(api, 200)
@@ -175,7 +175,7 @@ async def test_room_edits_during_an_outage_are_stored_once_it_is_back(
         await asyncio.wait_for(devinterview_app.rooms.writer.flush(), 30)
 
     stored = new_document()
-    await SQLYStore(session["id"], writer=devinterview_app.rooms.writer).load_into(stored)
+    await RoomHistory(session["id"], writer=devinterview_app.rooms.writer).load_into(stored)
     assert str(stored.get("source", type=Text)) == "before during"
 
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from devinterview_jupyter.api.validation import MAX_JSON_DEPTH, json_depth
-from tests.helpers import create_session
+from devinterview_jupyter.testing.rest import create_session
 
 
 def nested(depth: int, inner: str = "1") -> str:

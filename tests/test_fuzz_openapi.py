@@ -15,7 +15,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.generation.modes import GenerationMode
 
 from devinterview_jupyter.pytest_plugin import empty_postgres, selected_backends
-from devinterview_jupyter.testing import LiveServer, live_server
+from devinterview_jupyter.testing.server import LiveServer, live_server
 
 
 @pytest.fixture(scope="module", params=selected_backends())

@@ -20,10 +20,11 @@ from devinterview_jupyter.colors import CANDIDATE_COLOR
 from devinterview_jupyter.db.models import Invite
 from devinterview_jupyter.rooms.document import new_document
 from devinterview_jupyter.rooms.protocol import MessageType, parse_frame
-from tests.helpers import SHAPE, create_invite, create_session, stable_identity
+from devinterview_jupyter.testing.rest import create_invite, create_session
+from devinterview_jupyter.testing.rooms import open_ws, synced_doc, text, until, upgrade_status
+from tests.helpers import SHAPE, stable_identity
 from tests.rawws import raw_upgrade
 from tests.test_rooms import awareness_entries, awareness_frame, stored_rows, until_room
-from tests.yclient import open_ws, synced_doc, text, until, upgrade_status
 
 HUGE_CLOCK = 2**53 - 1
 

@@ -30,9 +30,18 @@ from pycrdt import Doc, Provider, Text
 from sqlalchemy.engine import make_url
 
 from devinterview_jupyter.rooms.protocol import MessageType, parse_frame
-from devinterview_jupyter.testing import WebSocketChannel, free_port
+from devinterview_jupyter.testing.rooms import (
+    WebSocketChannel,
+    open_ws,
+    synced_doc,
+    text,
+    until,
+    upgrade_status,
+)
+from devinterview_jupyter.testing.server import free_port
 from tests.test_rooms import awareness_frame
-from tests.yclient import open_ws, synced_doc, text, until, upgrade_status
+
+pytestmark = pytest.mark.hub
 
 HERE = Path(__file__).parent / "hub"
 CONFIG = HERE / "jupyterhub_config.py"
@@ -187,6 +196,7 @@ def hub(devinterview_postgres_url: str, tmp_path_factory: pytest.TempPathFactory
         for pid in _marked(marker):
             with contextlib.suppress(OSError):
                 os.killpg(pid, signal.SIGKILL)
+        log.close()
         if proc.returncode not in (0, -signal.SIGTERM):
             print((work / "hub.log").read_text()[-4000:])
 

@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from devinterview_jupyter import sessions as ops
-from devinterview_jupyter.api.ratelimit import RequestLimiter
 from devinterview_jupyter.db.models import SessionEvent, utcnow
+from devinterview_jupyter.ratelimit import RequestLimiter
 from tests.test_candidate_isolation import credential_forms
 
 # The stable users alice, bob and carol of tests/team_identity.py.

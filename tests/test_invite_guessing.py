@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 import tornado.httpserver
 
+from devinterview_jupyter import handlers
 from devinterview_jupyter import sessions as ops
-from devinterview_jupyter.api import base
 from devinterview_jupyter.api import candidate as candidate_api
-from devinterview_jupyter.api.ratelimit import FailureLimiter, client_key
-from tests.helpers import create_invite, create_session
+from devinterview_jupyter.ratelimit import FailureLimiter, client_key
+from devinterview_jupyter.testing.rest import create_invite, create_session
+from devinterview_jupyter.testing.rooms import upgrade_status
 from tests.logcapture import AllRecords, all_records
-from tests.yclient import upgrade_status
 
 LIMIT = 5
 GUESS = "G" * 43  # well-formed, unknown
@@ -71,7 +71,7 @@ def clock(devinterview_app: Any) -> FakeClock:
 def lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every invite token looked up in the database, by /join or by any other endpoint."""
     seen: list[str] = []
-    join, resolve = ops.join, base.resolve_invite
+    join, resolve = ops.join, handlers.resolve_invite
 
     async def counting_join(db: Any, token: str, **kwargs: Any) -> Any:
         seen.append(token)
@@ -82,7 +82,7 @@ def lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return await resolve(db, token)
 
     monkeypatch.setattr(ops, "join", counting_join)
-    monkeypatch.setattr(base, "resolve_invite", counting_resolve)
+    monkeypatch.setattr(handlers, "resolve_invite", counting_resolve)
     # The lobby looks an invite up without joining.
     monkeypatch.setattr(candidate_api, "resolve_invite", counting_resolve)
     return seen

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 
 from devinterview_jupyter.auth import derive_token, invite_secret_from, secret_file_is_shared
 from devinterview_jupyter.db.models import Invite
-from tests.helpers import create_invite, create_session
+from devinterview_jupyter.testing.rest import create_invite, create_session
 from tests.logcapture import AllRecords, all_records
 from tests.team_identity import team_server_config
 

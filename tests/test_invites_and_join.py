@@ -10,7 +10,8 @@ from http.cookies import SimpleCookie
 from sqlalchemy import select
 
 from devinterview_jupyter.db.models import Invite
-from tests.helpers import create_invite, create_session, expire_invite
+from devinterview_jupyter.testing.rest import create_invite, create_session
+from tests.helpers import expire_invite
 
 
 def ts(value: str) -> datetime:

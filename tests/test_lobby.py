@@ -16,11 +16,12 @@ from sqlalchemy import select
 from devinterview_jupyter import team
 from devinterview_jupyter.db.models import InterviewSession, Invite
 from devinterview_jupyter.profiles import set_display_name
-from tests.helpers import create_invite, create_session, expire_invite
+from devinterview_jupyter.testing.rest import create_invite, create_session
+from devinterview_jupyter.testing.rooms import open_ws, synced_doc, until
+from tests.helpers import expire_invite
 from tests.test_hostile_room import bearer, joined, presence_until
 from tests.test_rooms import awareness_frame
 from tests.test_run_authors import _author, _run
-from tests.yclient import open_ws, synced_doc, until
 
 JOIN_KEYS = {"session", "role", "integrity", "interviewers", "name"}
 

@@ -1,4 +1,4 @@
-"""Log calls below what any handler writes build no records (docs/performance.md step 13),
+"""Log calls below what any handler writes build no records (docs/performance.md, "Made faster"),
 and nothing that would be written is lost."""
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from jupyter_server.auth.identity import User
 from pycrdt import Array
 from sqlalchemy import delete, select
 
-from devinterview_jupyter.api.profile import identity_name, is_anonymous
+from devinterview_jupyter.api.profile import is_anonymous
 from devinterview_jupyter.colors import (
     CANDIDATE_COLOR,
     DARK_BACKGROUND,
@@ -28,11 +28,12 @@ from devinterview_jupyter.colors import (
     interviewer_color,
 )
 from devinterview_jupyter.db.models import Profile
+from devinterview_jupyter.handlers import identity_name
+from devinterview_jupyter.testing.rooms import open_ws, synced_doc, until, upgrade_status
 from tests.team_identity import team_server_config
 from tests.test_hostile_room import bearer, joined, presence_until
 from tests.test_rooms import awareness_frame
 from tests.test_run_authors import _author, _run
-from tests.yclient import open_ws, synced_doc, until, upgrade_status
 
 ALICE = {"Authorization": "token alice-token"}
 BOB = {"Authorization": "token bob-token"}

@@ -19,8 +19,10 @@ import pytest
 from pycrdt import Text
 
 from devinterview_jupyter.candidate.site import DEFAULT_SITE_DIR
-from devinterview_jupyter.testing import LiveServer, free_port, live_server
-from tests.yclient import synced_doc, until
+from devinterview_jupyter.testing.rooms import synced_doc, until
+from devinterview_jupyter.testing.server import LiveServer, free_port, live_server
+
+pytestmark = pytest.mark.nginx
 
 CONF = Path(__file__).parent.parent / "docs" / "deploy" / "nginx.conf"
 
@@ -100,6 +102,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer
         finally:
             proc.terminate()
             proc.wait(10)
+            if proc.stderr is not None:
+                proc.stderr.close()
 
 
 def fetch(
@@ -132,9 +136,7 @@ def test_candidate_site_and_its_caching(stack):
         "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"]
     )
     # The code sandbox reads our files with CORS; nginx passes the header through.
-    status, headers, _ = fetch(
-        base + "devinterview/candidate/extensions/devinterview-jupyter/static/pyodide/pyodide.mjs"
-    )
+    status, headers, _ = fetch(base + "devinterview/static/pyodide/pyodide.mjs")
     assert status == 200
     assert headers["Access-Control-Allow-Origin"] == "*"
 

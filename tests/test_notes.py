@@ -17,12 +17,12 @@ from tornado.httpclient import HTTPClientError
 from devinterview_jupyter.db.models import NoteUpdate, RoomUpdate
 from devinterview_jupyter.notes import read_notes
 from devinterview_jupyter.pytest_plugin import selected_backends
-from tests.helpers import create_invite, create_session
+from devinterview_jupyter.testing.rest import create_invite, create_session
+from devinterview_jupyter.testing.rooms import open_ws, synced_doc, until
 from tests.test_candidate_isolation import make_candidate
 from tests.test_hostile_room import bearer, closed_with
 from tests.test_question_isolation import Wire
 from tests.test_team_rooms import new_session, servers, team_db  # noqa: F401
-from tests.yclient import open_ws, synced_doc, until
 
 SECRET = "Weak on complexity; do not hire for the senior role"
 

@@ -8,9 +8,9 @@ import uuid
 from openapi_spec_validator import validate as validate_spec  # type: ignore[import-untyped]
 
 from devinterview_jupyter.api.meta import NotFoundHandler
-from devinterview_jupyter.api.routes import API_PREFIX, api_handlers
 from devinterview_jupyter.api.validation import openapi_document
 from devinterview_jupyter.rooms.handler import NotesRoomHandler, RoomHandler
+from devinterview_jupyter.routes import API_PREFIX, api_handlers
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 

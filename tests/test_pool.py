@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import create_session
+from devinterview_jupyter.testing.rest import create_session
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The interpreter snapshot built with the package (docs/runner.md, "Start-up"): it ships
-beside our copy of Pyodide, in the labextension and the candidate site, and was made by
-that exact Pyodide build (a snapshot of another build does not restore: Python would then
-start the long way on every first visit)."""
+beside our copy of Pyodide in the labextension (the only copy: the candidate site has
+none), and was made by that exact Pyodide build (a snapshot of another build does not
+restore: Python would then start the long way on every first visit)."""
 
 from __future__ import annotations
 
@@ -12,22 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from devinterview_jupyter.candidate.site import DEFAULT_LABEXTENSION, DEFAULT_SITE_DIR
+from devinterview_jupyter.candidate.site import DEFAULT_LABEXTENSION
 
 # Pyodide's snapshot header: magic number, then (from the 5th word) its build id.
 _MAGIC = 0x706E7300
 _PYODIDE = Path("static") / "pyodide"
 
 
-def _folders() -> list[Path]:
-    return [
-        DEFAULT_LABEXTENSION / _PYODIDE,
-        DEFAULT_SITE_DIR / "extensions" / "devinterview-jupyter" / _PYODIDE,
-    ]
-
-
-@pytest.mark.parametrize("folder", _folders(), ids=["labextension", "candidate-site"])
-def test_the_package_ships_a_snapshot_of_its_own_pyodide(folder: Path) -> None:
+def test_the_package_ships_a_snapshot_of_its_own_pyodide() -> None:
+    # One copy, in the labextension, served to JupyterLab and the candidate page alike.
+    folder = DEFAULT_LABEXTENSION / _PYODIDE
     if not (folder / "pyodide.mjs").is_file():
         pytest.fail(f"no Pyodide in {folder}: run `make setup`")
     snapshot = folder / "snapshot.bin.gz"

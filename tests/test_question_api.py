@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from devinterview_jupyter.db.models import SessionQuestion
 from devinterview_jupyter.questions import chosen
 from devinterview_jupyter.sessions import get_session
-from tests.helpers import create_session
+from devinterview_jupyter.testing.rest import create_session
+from devinterview_jupyter.testing.rooms import synced_doc, text, until
 from tests.test_question_files import GOOD
-from tests.yclient import synced_doc, text, until
 
 SQL_QUESTION = """---
 title: Count rows

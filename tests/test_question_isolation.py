@@ -21,11 +21,11 @@ from pycrdt import (
 )
 from tornado.websocket import WebSocketClientConnection
 
-from tests.helpers import create_session
+from devinterview_jupyter.testing.rest import create_session
+from devinterview_jupyter.testing.rooms import open_ws, synced_doc, until
 from tests.test_candidate_isolation import assert_refused, credential_forms, make_candidate
 from tests.test_hostile_room import bearer, closed_with
 from tests.test_question_api import REVERSE, devinterview_config, team_folder  # noqa: F401
-from tests.yclient import open_ws, synced_doc, until
 
 # Text that only the interviewers' copy holds (tests/test_question_files.py GOOD).
 SECRETS = (

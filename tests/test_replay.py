@@ -26,9 +26,10 @@ from devinterview_jupyter.replay.log import DocLog, Row
 from devinterview_jupyter.replay.timeline import Timeline
 from devinterview_jupyter.rooms.document import new_document
 from devinterview_jupyter.rooms.kind import NOTES_ROOM
-from tests.helpers import SHAPE, create_invite, create_session
+from devinterview_jupyter.testing.rest import create_invite, create_session
+from devinterview_jupyter.testing.rooms import synced_doc, until
+from tests.helpers import SHAPE
 from tests.test_candidate_isolation import credential_forms
-from tests.yclient import synced_doc, until
 
 TWO_SUM = "shipped~python~two-sum"
 BY = {"name": "Grace", "color": "#123456", "role": "candidate"}

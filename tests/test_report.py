@@ -36,13 +36,13 @@ from devinterview_jupyter.db.models import SessionEvent
 from devinterview_jupyter.report import markdown, svg
 from devinterview_jupyter.report.content import client_time, run_json
 from devinterview_jupyter.report.notebook import filename
+from devinterview_jupyter.testing.rooms import synced_doc, until
 from tests.test_candidate_isolation import credential_forms
 from tests.test_notes import notes_doc, notes_of
 
 # The stable users alice, bob and carol of tests/team_identity.py.
 from tests.test_scorecards import TEAM, as_, submit_complete
 from tests.test_team import ALICE, BOB, CAROL, jp_server_config  # noqa: F401
-from tests.yclient import synced_doc, until
 
 TWO_SUM = "shipped~python~two-sum"
 SVG_NS = "{http://www.w3.org/2000/svg}"

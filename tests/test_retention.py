@@ -21,9 +21,9 @@ from devinterview_jupyter.db.models import (
     utcnow,
 )
 from devinterview_jupyter.retention import apply_retention
-from tests.helpers import create_session
+from devinterview_jupyter.testing.rest import create_session
+from devinterview_jupyter.testing.rooms import synced_doc
 from tests.test_migrations_and_cli import run_cli
-from tests.yclient import synced_doc
 
 
 async def _with_history(api: Any, room_url: Any, interviewer: Any, **fields: Any) -> str:

@@ -17,33 +17,13 @@ import pytest
 from pycrdt import Doc, Text
 
 from devinterview_jupyter.rooms import activity
-from devinterview_jupyter.rooms.handler import RoomHandler
 from devinterview_jupyter.rooms.stream_transport import StreamTransport
 from devinterview_jupyter.rooms.websocket import RoomSocket
-from tests.helpers import create_invite, create_session
-from tests.yclient import synced_doc, text, until
+from devinterview_jupyter.testing.rest import create_invite, create_session
+from devinterview_jupyter.testing.rooms import synced_doc, text, until
 
 # Longer than the activity clock's interval: the next frame writes a new timestamp.
 PAST_THROTTLE = activity.MIN_INTERVAL + 0.3
-
-# Every way a room connection's frames reach the handler:
-# own-socket: the socket leaves tornado after the upgrade (the default);
-# tornado-stream: RoomSocket over tornado's stream (room_own_frames = False, or TLS);
-# tornado-frames: tornado's own frame layer (on_message), used when the handler offers
-# compression.
-FRAME_PATHS = ["own-socket", "tornado-stream", "tornado-frames"]
-
-
-@pytest.fixture(params=FRAME_PATHS)
-def frame_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    if request.param == "tornado-frames":
-        monkeypatch.setattr(RoomHandler, "get_compression_options", lambda self: {})
-    return str(request.param)
-
-
-@pytest.fixture
-def devinterview_config(frame_path: str) -> dict[str, Any]:
-    return {"room_own_frames": frame_path == "own-socket"}
 
 
 async def last_activity(api: Any) -> datetime:
@@ -58,7 +38,7 @@ def append(doc: Doc[Any], value: str) -> None:
 
 
 async def test_room_traffic_alone_moves_the_servers_last_activity(
-    api, room_url, interviewer, devinterview_app, frame_path
+    api, room_url, interviewer, devinterview_app
 ):
     s = await create_session(api)
     inv = await create_invite(api, s["id"])
@@ -78,11 +58,9 @@ async def test_room_traffic_alone_moves_the_servers_last_activity(
 
         room = devinterview_app.rooms.rooms[uuid.UUID(s["id"])]
         (peer,) = room.sync.peers
-        if frame_path == "tornado-frames":
-            assert isinstance(peer, RoomHandler)
-        else:
-            assert type(peer) is RoomSocket
-            assert isinstance(peer.transport, StreamTransport) is (frame_path != "own-socket")
+        # The frames reach the handler through our frame layer (there is no other).
+        assert type(peer) is RoomSocket
+        assert isinstance(peer.transport, StreamTransport)
 
         async with synced_doc(url, candidate) as cand:
             # A connection that sends nothing leaves last_activity where it is.

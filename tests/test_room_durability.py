@@ -19,9 +19,9 @@ from devinterview_jupyter.db.engine import Database
 from devinterview_jupyter.db.url import normalize_database_url
 from devinterview_jupyter.pytest_plugin import empty_postgres, selected_backends
 from devinterview_jupyter.rooms.document import new_document
-from devinterview_jupyter.rooms.store import SQLYStore, UpdateWriter
-from devinterview_jupyter.testing import free_port, live_server
-from tests.yclient import synced_doc, text, until
+from devinterview_jupyter.rooms.store import RoomHistory, UpdateWriter
+from devinterview_jupyter.testing.rooms import synced_doc, text, until
+from devinterview_jupyter.testing.server import free_port, live_server
 
 
 @pytest.fixture(params=selected_backends())
@@ -40,7 +40,9 @@ async def text_in_database(url: str, session_id: str) -> str:
     database = Database(normalize_database_url(url), log=logging.getLogger("test"))
     try:
         doc = new_document()
-        await SQLYStore(session_id, writer=UpdateWriter(database, log=database.log)).load_into(doc)
+        await RoomHistory(session_id, writer=UpdateWriter(database, log=database.log)).load_into(
+            doc
+        )
         return str(doc.get("source", type=Text))
     finally:
         await database.dispose()

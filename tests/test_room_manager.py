@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from tests.helpers import create_invite, create_session
-from tests.yclient import until
+from devinterview_jupyter.testing.rest import create_invite, create_session
+from devinterview_jupyter.testing.rooms import until
 
 
 async def test_a_join_waiting_on_an_unload_shares_the_room_with_later_joins(

@@ -1,10 +1,11 @@
 """The frame layer of room connections (rooms/websocket.py), byte by byte over real sockets.
 
 A well-behaved client never sends most of these frames, so the client here is a bare
-socket (tests/rawws.py). Every test runs on each way a connection's frames reach that
-layer (``frame_path``): the socket taken from tornado (plain TCP), and tornado's own
-stream, over plain TCP (``room_own_frames = False``) and over TLS. The rules are the same
-on all three. test_rooms.py covers the rooms themselves.
+socket (tests/rawws.py). One frame layer serves every connection — the codec of
+``websockets`` with our rules around it, reading tornado's stream — and every test runs
+on both streams it reads (``frame_path``): plain TCP and TLS. Where a rule is the
+library's (which close code a frame gets), the test pins it. test_rooms.py covers the
+rooms themselves.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import socket
 import ssl
 import struct
 import subprocess
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +31,8 @@ from tornado.testing import bind_unused_port
 
 from devinterview_jupyter.rooms import handler, websocket
 from devinterview_jupyter.rooms.stream_transport import serve_on_stream
-from tests.helpers import create_session
+from devinterview_jupyter.testing.rest import create_session
+from devinterview_jupyter.testing.rooms import synced_doc, text, until
 from tests.rawws import (
     BINARY,
     CLOSE,
@@ -40,7 +44,6 @@ from tests.rawws import (
     client_frame,
     raw_upgrade,
 )
-from tests.yclient import synced_doc, text, until
 
 MAX_FRAME = 256 * 1024
 # A y-websocket "sync step 1" with an empty state vector: the server answers with step 2.
@@ -50,10 +53,9 @@ STEP1 = b"\x00\x00" + write_var_uint(1) + b"\x00"
 MAX_SEND_BUFFER = 512 * 1024  # above the largest document a test makes (100 kB)
 
 
-# own-socket: plain TCP, the socket leaves tornado after the upgrade (the default);
-# tornado-stream: plain TCP with room_own_frames = False, frames read from tornado's stream;
-# tls: Jupyter serving TLS itself, frames read from tornado's SSL stream.
-FRAME_PATHS = ["own-socket", "tornado-stream", "tls"]
+# tcp: frames read from tornado's IOStream; tls: Jupyter serving TLS itself, frames read
+# from tornado's SSLIOStream.
+FRAME_PATHS = ["tcp", "tls"]
 
 
 @pytest.fixture(params=FRAME_PATHS)
@@ -67,7 +69,6 @@ def devinterview_config(frame_path: str) -> dict[str, Any]:
         "room_max_frame_bytes": MAX_FRAME,
         "room_max_send_buffer_bytes": MAX_SEND_BUFFER,
         "room_idle_seconds": 0.3,
-        "room_own_frames": frame_path != "tornado-stream",
     }
 
 
@@ -111,6 +112,20 @@ async def test_a_frame_sent_with_the_upgrade_request_is_not_lost(new_room):
         ws.close()
 
 
+async def test_no_extension_is_negotiated_even_when_offered(new_room):
+    """Our frame layer speaks no extension: a client offering permessage-deflate gets a
+    connection without it, and its compressed frames (RSV1) would be refused."""
+    url, headers = await new_room()
+    offer = {"Sec-WebSocket-Extensions": "permessage-deflate; client_max_window_bits"}
+    ws = await raw_upgrade(url, {**headers, **offer})
+    try:
+        assert b"sec-websocket-extensions" not in ws.upgrade_reply.lower()
+        await ws.send(client_frame(BINARY, STEP1, rsv=0x40))
+        assert await ws.close_code() == 1002
+    finally:
+        ws.close()
+
+
 async def test_frames_split_across_and_packed_into_tcp_segments(new_room):
     ws = await raw_upgrade(*await new_room())
     try:
@@ -139,6 +154,23 @@ async def test_frames_split_across_and_packed_into_tcp_segments(new_room):
                 break
     finally:
         ws.close()
+
+
+async def test_a_message_read_together_with_the_close_that_follows_it_counts(new_room):
+    """The last edit of a tab that closes arrives in the same TCP read as its close frame:
+    the codec has parsed both before the edit is handed on, and the edit still counts."""
+    url, headers = await new_room()
+    doc: Doc[Any] = Doc()
+    doc["source"] = Text("the last keystroke")
+    last = client_frame(BINARY, create_update_message(doc.get_update()))
+    ws = await raw_upgrade(url, headers)
+    try:
+        await ws.send(last + client_frame(CLOSE, struct.pack("!H", 1000)))
+        assert await ws.close_code() == 1000
+    finally:
+        ws.close()
+    async with synced_doc(url, headers, validate_cert=False) as later:
+        await until(lambda: text(later) == "the last keystroke", what="the edit was kept")
 
 
 async def test_fragmented_messages_are_joined_and_pings_between_them_answered(new_room):
@@ -180,9 +212,10 @@ BROKEN_FRAMES = {
     "close with code 999": (client_frame(CLOSE, struct.pack("!H", 999)), 1002),
     "close with code 1015": (client_frame(CLOSE, struct.pack("!H", 1015)), 1002),
     "close with code 5000": (client_frame(CLOSE, struct.pack("!H", 5000)), 1002),
+    # Data that should be UTF-8 and is not: 1007 (RFC 6455 §8.1, what the codec sends).
     "close with a reason that is not UTF-8": (
         client_frame(CLOSE, struct.pack("!H", 1000) + b"\xff\xfe"),
-        1002,
+        1007,
     ),
     "text": (client_frame(TEXT, b"hello"), 1003),
     # Only the header: the size alone closes it, nothing of a 1 TB payload is awaited.
@@ -223,11 +256,13 @@ async def test_broken_frames_close_with_the_right_code_and_end_the_connection(ne
 CLOSE_WAIT = 10.0  # bound against hanging; the server's own close timeout is 5 s
 
 
-async def test_the_server_answers_a_close_and_ends_the_connection(new_room):
+# Codes a peer may send, echoed (the codec's list: RFC 6455 §7.4 and IANA's 1012-1014).
+@pytest.mark.parametrize("code", [1000, 1001, 1011, 1014, 3000, 4999])
+async def test_the_server_answers_a_close_and_ends_the_connection(new_room, code):
     ws = await raw_upgrade(*await new_room())
     try:
-        await ws.send(client_frame(CLOSE, struct.pack("!H", 1000) + b"bye"))
-        assert await ws.close_code() == 1000
+        await ws.send(client_frame(CLOSE, struct.pack("!H", code) + b"bye"))
+        assert await ws.close_code() == code
         assert await ws.ended(timeout=CLOSE_WAIT)
     finally:
         ws.close()
@@ -254,6 +289,13 @@ async def test_a_silent_peer_is_pinged_then_dropped_and_an_answering_one_kept(
     monkeypatch.setattr(handler, "ROOM_PING_INTERVAL", 0.3)
     silent = await raw_upgrade(*await new_room())
     lively = await raw_upgrade(*await new_room())
+
+    async def answer_pings() -> None:  # the lively peer, from the start
+        while (frame := await lively.read_frame()) is not None:
+            if frame[0] == PING:
+                await lively.send(client_frame(PONG, frame[1]))
+
+    answering = asyncio.ensure_future(answer_pings())
     try:
 
         async def pings_until_dropped() -> int:  # the silent peer: reads, never writes
@@ -265,18 +307,13 @@ async def test_a_silent_peer_is_pinged_then_dropped_and_an_answering_one_kept(
         assert await asyncio.wait_for(pings_until_dropped(), CLOSE_WAIT) >= 1
 
         # The lively peer answered every ping, so it is still served.
-        async def answer_pings() -> None:
-            while (frame := await lively.read_frame()) is not None:
-                if frame[0] == PING:
-                    await lively.send(client_frame(PONG, frame[1]))
-
-        answering = asyncio.ensure_future(answer_pings())
         await asyncio.sleep(1.5)  # five ping intervals
         await lively.send(client_frame(BINARY, STEP1))
         assert not answering.done()
         answering.cancel()
         assert await step2_count(lively, 1) == 1
     finally:
+        answering.cancel()
         silent.close()
         lively.close()
 
@@ -315,13 +352,13 @@ def tls_port(jp_asyncio_loop: Any, jp_web_app: Any, tmp_path: Path) -> Iterator[
     server.stop()
 
 
-@pytest.mark.parametrize("frame_path", ["own-socket"])
+@pytest.mark.parametrize("frame_path", ["tcp"])
 async def test_connections_over_tls_share_the_room_on_the_same_frame_layer(
     api, new_room, tls_port, devinterview_app
 ):
-    """Jupyter serving TLS itself: the socket cannot leave tornado's SSL stream, so our
-    frame layer reads and writes that stream, beside plain connections whose sockets it
-    took over; tornado's frame layer serves neither."""
+    """Jupyter serving TLS itself: our frame layer reads and writes tornado's SSL stream,
+    beside plain connections on tornado's plain stream; tornado's frame layer serves
+    neither."""
     url, headers = await new_room()
     secure = f"wss://127.0.0.1:{tls_port}/" + url.split("/", 3)[3]
     async with (
@@ -334,8 +371,8 @@ async def test_connections_over_tls_share_the_room_on_the_same_frame_layer(
         await until(lambda: text(over_tls) == "> typed over TLS", what="and back")
         (room,) = devinterview_app.rooms.rooms.values()
         assert all(type(peer) is websocket.RoomSocket for peer in room.sync.peers)
-        transports = sorted(type(peer.transport).__name__ for peer in room.sync.peers)
-        assert transports == ["StreamTransport", "_SelectorSocketTransport"]
+        streams = sorted(type(peer.transport.stream).__name__ for peer in room.sync.peers)
+        assert streams == ["IOStream", "SSLIOStream"]
 
 
 async def test_a_ping_flood_that_never_reads_its_pongs_is_dropped(new_room):
@@ -351,20 +388,21 @@ async def test_a_ping_flood_that_never_reads_its_pongs_is_dropped(new_room):
         ws.close()
 
 
-# The socket changes hands only on the own-socket path.
-@pytest.mark.parametrize("frame_path", ["own-socket"])
-async def test_the_room_closes_with_its_code_even_during_the_handover(new_room, api, monkeypatch):
-    """A session deleted while its connection changes hands still tells the client why
-    (4404: do not reconnect), instead of cutting the connection."""
+@pytest.mark.parametrize("frame_path", ["tcp"])
+async def test_the_room_closes_with_its_code_even_before_the_frames_are_served(
+    new_room, api, monkeypatch
+):
+    """A session deleted between the upgrade and the frame layer's start still tells the
+    client why (4404: do not reconnect), instead of cutting the connection."""
     url, headers = await new_room()
     session_id = url.rsplit("/", 1)[1]
-    real_take_over = handler.take_over
+    real_serve = handler.serve_on_stream
 
-    async def take_over_after_a_delete(stream: Any) -> Any:
+    async def serve_after_a_delete(stream: Any, peer: Any) -> None:
         assert (await api("DELETE", f"sessions/{session_id}")).status == 204
-        return await real_take_over(stream)
+        await real_serve(stream, peer)
 
-    monkeypatch.setattr(handler, "take_over", take_over_after_a_delete)
+    monkeypatch.setattr(handler, "serve_on_stream", serve_after_a_delete)
     ws = await raw_upgrade(url, headers)
     try:
         assert await ws.close_code() == 4404
@@ -372,12 +410,14 @@ async def test_the_room_closes_with_its_code_even_during_the_handover(new_room, 
         ws.close()
 
 
-@pytest.mark.parametrize("frame_path", ["own-socket"])
-async def test_a_handover_that_fails_lets_go_of_the_room(new_room, devinterview_app, monkeypatch):
-    async def broken_take_over(stream: Any) -> Any:
-        raise OSError("the socket could not be handed over")
+@pytest.mark.parametrize("frame_path", ["tcp"])
+async def test_a_frame_layer_that_fails_lets_go_of_the_room(
+    new_room, devinterview_app, monkeypatch
+):
+    async def broken_serve(stream: Any, peer: Any) -> None:
+        raise OSError("the frame layer could not start")
 
-    monkeypatch.setattr(handler, "take_over", broken_take_over)
+    monkeypatch.setattr(handler, "serve_on_stream", broken_serve)
     url, headers = await new_room()
     ws = await raw_upgrade(url, headers)
     try:
@@ -406,10 +446,9 @@ class RecordingOwner:
 
 
 @contextlib.asynccontextmanager
-async def socket_pair(*, on_stream: bool = False, **limits: Any) -> Any:
-    """A RoomSocket on one end of a real TCP connection, a bare socket on the other; the
-    RoomSocket's end is an asyncio transport, or tornado's stream (``on_stream``)."""
-    loop = asyncio.get_running_loop()
+async def socket_pair(**limits: Any) -> Any:
+    """A RoomSocket on one end of a real TCP connection (tornado's stream, as in the
+    server), a bare socket on the other."""
     listener = socket.create_server(("127.0.0.1", 0))
     client = socket.create_connection(listener.getsockname())
     server_side, _ = listener.accept()
@@ -422,19 +461,14 @@ async def socket_pair(*, on_stream: bool = False, **limits: Any) -> Any:
         ping_interval=60.0,
         log=logging.getLogger("test"),
     )
-    served = None
-    if on_stream:
-        served = asyncio.ensure_future(serve_on_stream(IOStream(server_side), peer))
-        await until(lambda: peer.transport is not None, what="serving")
-    else:
-        await loop.connect_accepted_socket(lambda: peer, server_side)
+    served = asyncio.ensure_future(serve_on_stream(IOStream(server_side), peer))
+    await until(lambda: peer.transport is not None, what="serving")
     try:
         yield peer, RawSocket(client)
     finally:
         peer.abort()
         client.close()
-        if served is not None:
-            await asyncio.wait_for(served, CLOSE_WAIT)
+        await asyncio.wait_for(served, CLOSE_WAIT)
 
 
 async def test_nothing_is_written_between_an_abort_and_connection_lost(caplog):
@@ -447,10 +481,9 @@ async def test_nothing_is_written_between_an_abort_and_connection_lost(caplog):
     assert not [r for r in caplog.records if "socket.send()" in r.getMessage()]
 
 
-@pytest.mark.parametrize("on_stream", [False, True], ids=["own-socket", "tornado-stream"])
-async def test_a_peer_that_closes_without_reading_its_backlog_is_let_go(monkeypatch, on_stream):
+async def test_a_peer_that_closes_without_reading_its_backlog_is_let_go(monkeypatch):
     monkeypatch.setattr(websocket, "CLOSE_TIMEOUT_SECONDS", 0.3)
-    async with socket_pair(on_stream=on_stream) as (peer, client):
+    async with socket_pair() as (peer, client):
         client.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         for _ in range(200):  # 12 MB queued: more than the kernel takes
             peer.deliver(bytes(60_000))
@@ -460,14 +493,11 @@ async def test_a_peer_that_closes_without_reading_its_backlog_is_let_go(monkeypa
         assert peer.owner.lost
 
 
-@pytest.mark.parametrize("on_stream", [False, True], ids=["own-socket", "tornado-stream"])
-async def test_a_peer_that_closes_while_reading_gets_its_backlog_before_the_close(
-    monkeypatch, on_stream
-):
+async def test_a_peer_that_closes_while_reading_gets_its_backlog_before_the_close(monkeypatch):
     """The answer to a close goes out after what was queued before it, and the connection
     ends once all of it is written: here more than the kernel's buffers hold."""
     monkeypatch.setattr(websocket, "CLOSE_TIMEOUT_SECONDS", 60.0)  # not what ends it here
-    async with socket_pair(on_stream=on_stream) as (peer, client):
+    async with socket_pair() as (peer, client):
         for i in range(500):  # 30 MB queued, unread
             peer.deliver(i.to_bytes(4, "big") + bytes(60_000))
         await client.send(client_frame(CLOSE, struct.pack("!H", 1000)))
@@ -478,3 +508,61 @@ async def test_a_peer_that_closes_while_reading_gets_its_backlog_before_the_clos
         assert frame == (CLOSE, struct.pack("!H", 1000))
         assert await client.ended(timeout=CLOSE_WAIT)
         await asyncio.wait_for(peer.closed, CLOSE_WAIT)
+
+
+async def test_a_peer_that_keeps_its_socket_full_does_not_hold_the_event_loop():
+    """Tornado hands back an already finished read while data is waiting: without a pass
+    through the event loop per read, one flooding connection stopped every other room."""
+    async with socket_pair() as (peer, client):
+        flooder = client.sock.dup()
+        flooder.setblocking(True)
+        burst = client_frame(BINARY, b"x" * 20) * 2000
+        stop = threading.Event()
+
+        def flood() -> None:
+            with contextlib.suppress(OSError):
+                while not stop.is_set():
+                    flooder.sendall(burst)
+
+        thread = threading.Thread(target=flood, daemon=True)
+        # Another task's turns while the flood goes on: about 200 on an idle loop, one or
+        # none when the connection's reads never let the loop run. Counted, not timed.
+        turns_during_flood = 0
+        thread.start()
+        try:
+            deadline = time.perf_counter() + 2.0
+            while time.perf_counter() < deadline:
+                before = len(peer.owner.messages)
+                await asyncio.sleep(0.01)
+                if len(peer.owner.messages) > before:
+                    turns_during_flood += 1
+        finally:
+            stop.set()
+            peer.abort()
+            flooder.close()
+            thread.join(5)
+        assert len(peer.owner.messages) > 2000  # the flood did arrive
+        assert turns_during_flood >= 10, turns_during_flood
+
+
+async def test_a_message_after_a_text_frame_never_reaches_the_room_even_in_one_read():
+    async with socket_pair() as (peer, client):
+        await client.send(
+            client_frame(TEXT, b"hello")
+            + client_frame(BINARY, b"after-text")
+            + client_frame(CLOSE, struct.pack("!H", 1000))
+        )
+        assert await client.ended(timeout=CLOSE_WAIT)
+        await asyncio.wait_for(peer.closed, CLOSE_WAIT)
+        assert peer.owner.messages == []
+
+
+async def test_a_peer_that_never_answers_our_close_is_dropped_after_the_close_timeout(
+    monkeypatch,
+):
+    monkeypatch.setattr(websocket, "CLOSE_TIMEOUT_SECONDS", 0.3)
+    async with socket_pair() as (peer, client):
+        peer.close(4401, "invite revoked")
+        assert await client.read_frame() == (CLOSE, struct.pack("!H", 4401) + b"invite revoked")
+        # The client stays silent; the keepalive (a minute here) is not what ends it.
+        await asyncio.wait_for(peer.closed, 2.0)

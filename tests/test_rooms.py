@@ -13,28 +13,28 @@ from tornado.websocket import WebSocketClientConnection
 
 from devinterview_jupyter.db.models import RoomUpdate
 from devinterview_jupyter.rooms.document import new_document
-from devinterview_jupyter.rooms.store import SNAPSHOT, SQLYStore
+from devinterview_jupyter.rooms.store import SNAPSHOT, RoomHistory
 from devinterview_jupyter.rooms.stream_transport import StreamTransport
 from devinterview_jupyter.rooms.websocket import RoomSocket
-from tests.helpers import SHAPE, create_invite, create_session, expire_invite, stable_identity
+from devinterview_jupyter.testing.rest import create_invite, create_session
+from devinterview_jupyter.testing.rooms import (
+    many_docs,
+    open_ws,
+    synced_doc,
+    text,
+    until,
+    upgrade_status,
+)
+from tests.helpers import SHAPE, expire_invite, stable_identity
 from tests.rawws import raw_upgrade
-from tests.yclient import many_docs, open_ws, synced_doc, text, until, upgrade_status
-
-
-# Every room test runs on both frame layers: ours (the default on plain TCP) and
-# tornado's (kept for connections Jupyter serves over TLS itself).
-@pytest.fixture(params=[True, False], ids=["own-frames", "tornado-frames"])
-def own_frames(request: pytest.FixtureRequest) -> bool:
-    return bool(request.param)
 
 
 @pytest.fixture
-def devinterview_config(own_frames: bool) -> dict[str, Any]:
+def devinterview_config() -> dict[str, Any]:
     return {
         "room_max_frame_bytes": 64 * 1024,
         "room_idle_seconds": 0.3,
         "room_max_send_buffer_bytes": 256 * 1024,
-        "room_own_frames": own_frames,
     }
 
 
@@ -52,7 +52,7 @@ async def stored_text(app: Any, session_id: str) -> str:
     """Rebuild the document from the database alone."""
     await app.rooms.writer.flush()
     doc = new_document()
-    store = SQLYStore(session_id, writer=app.rooms.writer)
+    store = RoomHistory(session_id, writer=app.rooms.writer)
     await store.load_into(doc)
     return str(doc.get("source", type=Text))
 
@@ -584,18 +584,18 @@ async def test_whiteboard_records_sync_are_kept_and_freeze_at_the_end(
 
     await devinterview_app.rooms.writer.flush()
     stored = new_document()
-    await SQLYStore(s["id"], writer=devinterview_app.rooms.writer).load_into(stored)
+    await RoomHistory(s["id"], writer=devinterview_app.rooms.writer).load_into(stored)
     assert keys(stored) == ["shape:circle"]
     assert stored.get("whiteboard", type=Array).to_py()[0]["val"]["x"] == 1
 
 
-async def test_room_connections_are_served_by_the_configured_frame_layer(
-    api, room_url, interviewer, devinterview_app, own_frames
+async def test_room_connections_are_served_by_our_frame_layer_on_tornados_stream(
+    api, room_url, interviewer, devinterview_app
 ):
     s = await create_session(api)
     async with synced_doc(room_url(s["id"]), interviewer):
         room = await until_room(devinterview_app, s["id"])
         (peer,) = room.sync.peers
-        # One frame layer for every connection; what differs is what carries its bytes.
+        # One frame layer for every connection, on tornado's stream (public methods only).
         assert type(peer) is RoomSocket
-        assert isinstance(peer.transport, StreamTransport) is not own_frames
+        assert isinstance(peer.transport, StreamTransport)

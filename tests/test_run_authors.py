@@ -9,10 +9,10 @@ from typing import Any
 from pycrdt import Array, Doc, Map, Text, create_update_message
 
 from devinterview_jupyter.colors import CANDIDATE_COLOR
-from tests.helpers import create_invite, create_session
+from devinterview_jupyter.testing.rest import create_invite, create_session
+from devinterview_jupyter.testing.rooms import open_ws, synced_doc, until
 from tests.test_hostile_room import bearer, closed_with
 from tests.test_question_isolation import CASE
-from tests.yclient import open_ws, synced_doc, until
 
 FORGED = {"name": "Interviewer Ada", "color": "#0a0b0c", "role": "interviewer"}
 

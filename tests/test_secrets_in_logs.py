@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from devinterview_jupyter import sessions as ops
-from devinterview_jupyter.api.ratelimit import FailureLimiter
+from devinterview_jupyter.ratelimit import FailureLimiter
 from devinterview_jupyter.scrub import scrub_uri
-from tests.helpers import create_invite, create_session
+from devinterview_jupyter.testing.rest import create_invite, create_session
+from devinterview_jupyter.testing.rooms import upgrade_status
 from tests.logcapture import AllRecords, all_records
-from tests.yclient import upgrade_status
 
 
 @pytest.fixture

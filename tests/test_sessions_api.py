@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from devinterview_jupyter.api.validation import openapi_document
 from devinterview_jupyter.db.models import Invite, RoomUpdate
-from tests.helpers import backdate_start, create_invite, create_session
+from devinterview_jupyter.testing.rest import create_invite, create_session
+from tests.helpers import backdate_start
 
 # What the API promises a session looks like.
 SESSION_FIELDS = set(openapi_document()["components"]["schemas"]["Session"]["properties"])

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from devinterview_jupyter.testing.rooms import upgrade_status
 from tests.team_identity import team_server_config
-from tests.yclient import upgrade_status
 
 ALICE = {"Authorization": "token alice-token"}
 BOB = {"Authorization": "token bob-token"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from devinterview_jupyter.pytest_plugin import selected_backends
-from devinterview_jupyter.testing import live_server
+from devinterview_jupyter.testing.server import live_server
 
 WARNING = "rooms are shared only between servers on one PostgreSQL database"
 

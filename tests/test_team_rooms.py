@@ -25,12 +25,12 @@ from devinterview_jupyter.db.engine import Database
 from devinterview_jupyter.db.url import normalize_database_url
 from devinterview_jupyter.pytest_plugin import empty_postgres, selected_backends
 from devinterview_jupyter.rooms.document import new_document
-from devinterview_jupyter.rooms.store import SQLYStore, UpdateWriter
-from devinterview_jupyter.testing import LiveServer, live_server
+from devinterview_jupyter.rooms.store import RoomHistory, UpdateWriter
+from devinterview_jupyter.testing.rooms import open_ws, synced_doc, text, until
+from devinterview_jupyter.testing.server import LiveServer, live_server
 from tests.test_database_outage import Relay
 from tests.test_hostile_room import closed_with, joined, presence_until
 from tests.test_rooms import awareness_frame
-from tests.yclient import open_ws, synced_doc, text, until
 
 pytestmark = pytest.mark.skipif(
     "postgresql" not in selected_backends(),
@@ -86,7 +86,7 @@ async def stored_text(url: str, sid: str) -> str:
     try:
         writer = UpdateWriter(database, log=database.log, origin="reader")
         doc = new_document()
-        await SQLYStore(sid, writer=writer).load_into(doc)
+        await RoomHistory(sid, writer=writer).load_into(doc)
         return text(doc)
     finally:
         await database.dispose()

@@ -7,8 +7,9 @@ from jupyter_server.auth.decorator import allow_unauthenticated, authorized
 from .. import sessions as ops
 from ..auth import RESOURCE_API, RESOURCE_ROOMS
 from ..errors import conflict
+from ..handlers import parse_uuid
 from ..rooms.document import server_now_ms
-from .base import DevInterviewHandler, interviewer_only, parse_uuid
+from .base import DevInterviewHandler, interviewer_only
 
 
 class TimeHandler(DevInterviewHandler):

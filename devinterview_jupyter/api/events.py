@@ -14,7 +14,8 @@ from .. import sessions as ops
 from ..auth import CANDIDATE_COOKIE, RESOURCE_SESSIONS, Candidate, bearer_token
 from ..db.models import InterviewSession
 from ..errors import ApiError
-from .base import DevInterviewHandler, interviewer_only, parse_uuid
+from ..handlers import parse_uuid
+from .base import DevInterviewHandler, interviewer_only
 
 
 class EventsHandler(DevInterviewHandler):

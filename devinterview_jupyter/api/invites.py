@@ -16,7 +16,8 @@ from jupyter_server.utils import url_path_join
 
 from .. import sessions as ops
 from ..auth import RESOURCE_INVITES
-from .base import DevInterviewHandler, interviewer_only, parse_uuid
+from ..handlers import parse_uuid
+from .base import DevInterviewHandler, interviewer_only
 from .serialize import invite_json
 
 _T = TypeVar("_T")

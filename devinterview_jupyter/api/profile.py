@@ -16,20 +16,12 @@ from sqlalchemy.exc import IntegrityError
 from .. import profiles
 from ..auth import RESOURCE_API
 from ..db.models import Profile
+from ..handlers import identity_name
 from .base import DevInterviewHandler, interviewer_only
 
 # What jupyter_server's token login makes up when it knows nobody: a random hex user name
 # and "Anonymous <moon>" as the name (IdentityProvider.generate_anonymous_user).
 _ANONYMOUS_USERNAME = re.compile(r"^[0-9a-f]{32}$")
-
-
-def identity_name(user: Any) -> str:
-    """The name the Jupyter (or JupyterHub) identity gives: display name, else user name."""
-    for field in ("display_name", "name", "username"):
-        value = getattr(user, field, None)
-        if isinstance(value, str) and value.strip():
-            return value
-    return "Interviewer"
 
 
 def is_anonymous(user: Any) -> bool:

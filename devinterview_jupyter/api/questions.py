@@ -14,10 +14,11 @@ from jupyter_server.auth.decorator import authorized
 from .. import sessions as ops
 from ..auth import RESOURCE_SESSIONS
 from ..errors import ApiError
+from ..handlers import parse_uuid
 from ..questions import chosen
 from ..questions.library import UnknownQuestion
 from ..questions.parse import QuestionFileError
-from .base import DevInterviewHandler, interviewer_only, parse_uuid
+from .base import DevInterviewHandler, interviewer_only
 
 
 async def load_question(handler: DevInterviewHandler, question_id: str) -> dict[str, Any]:

@@ -14,8 +14,9 @@ from jupyter_server.auth.decorator import authorized
 
 from ..auth import RESOURCE_SESSIONS
 from ..errors import ApiError, bad_request
+from ..handlers import parse_uuid
 from ..replay import Timeline, in_replay_thread, load_timeline, state_json
-from .base import DevInterviewHandler, interviewer_only, parse_uuid
+from .base import DevInterviewHandler, interviewer_only
 
 # Steps are row counts: far below this; longer digit strings are refused before int().
 _STEP = re.compile(r"[0-9]{1,12}")

@@ -17,7 +17,8 @@ from jupyter_server.auth.decorator import authorized
 
 from .. import report
 from ..auth import RESOURCE_SESSIONS
-from .base import DevInterviewHandler, Interviewer, interviewer_only, parse_uuid
+from ..handlers import Interviewer, parse_uuid
+from .base import DevInterviewHandler, interviewer_only
 
 
 class _ReportHandler(DevInterviewHandler):

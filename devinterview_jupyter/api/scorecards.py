@@ -12,7 +12,8 @@ from .. import scorecards
 from .. import sessions as ops
 from ..auth import RESOURCE_SESSIONS
 from ..errors import bad_request
-from .base import DevInterviewHandler, Interviewer, interviewer_only, parse_uuid
+from ..handlers import Interviewer, parse_uuid
+from .base import DevInterviewHandler, interviewer_only
 
 # As many as a dashboard page holds (GET /sessions' largest page).
 MAX_SUMMARY_SESSIONS = 200

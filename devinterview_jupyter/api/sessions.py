@@ -13,8 +13,9 @@ from .. import sessions as ops
 from ..auth import RESOURCE_SESSIONS, Candidate
 from ..db.models import InterviewSession
 from ..errors import ApiError, bad_request
+from ..handlers import parse_uuid
 from ..questions import chosen
-from .base import DevInterviewHandler, interviewer_only, parse_uuid
+from .base import DevInterviewHandler, interviewer_only
 from .questions import load_question, show_question
 from .serialize import candidate_session_json, session_json, session_rows_json
 

@@ -10,7 +10,8 @@ from jupyter_server.auth.decorator import authorized
 from .. import sessions as ops
 from .. import team
 from ..auth import RESOURCE_SESSIONS
-from .base import DevInterviewHandler, interviewer_only, parse_uuid
+from ..handlers import parse_uuid
+from .base import DevInterviewHandler, interviewer_only
 from .serialize import co_interviewer_json
 
 

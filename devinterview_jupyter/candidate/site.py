@@ -1,6 +1,7 @@
 """Build the candidate page: a lean JupyterLite site with only our labextension.
 
-This module uses the standard library only, so the wheel build can run it as a script
+This module uses the standard library only (and the package's `constants`, which does
+too), so the wheel build can run it as a script
 (`python devinterview_jupyter/candidate/site.py --output DIR`) before the package and its
 dependencies are installed; `jupyter devinterview candidate-site build` calls the same code.
 
@@ -22,28 +23,27 @@ import sys
 import tempfile
 from pathlib import Path
 
+if not __package__:
+    # Run as a script by the wheel build: import the package from this source tree (its
+    # `__init__` and `constants` need only the standard library).
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from devinterview_jupyter.constants import (
+    CANDIDATE_OPTION,
+    INTERVIEWER_ONLY_PLUGINS,
+    SERVER_OPTION,
+    WHITEBOARD_LICENSE_OPTION,
+)
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_LABEXTENSION = PACKAGE_DIR / "labextension"
 DEFAULT_SITE_DIR = PACKAGE_DIR / "candidate_site"
 APP = "repl"
-# Page-config options the frontend reads (JupyterLab's page config, the candidate
-# site's jupyter-lite.json): the server's settings for the browser.
-WHITEBOARD_LICENSE_OPTION = "devinterviewWhiteboardLicenseKey"
-PYODIDE_URL_OPTION = "devinterviewPyodideUrl"
-RUN_TIME_LIMIT_OPTION = "devinterviewRunTimeLimitMs"
-
-# Our own plugins that belong to JupyterLab (interviewers), not to the candidate page.
-_OUR_INTERVIEWER_PLUGINS = [
-    "devinterview-jupyter:client",
-    "devinterview-jupyter:dashboard",
-    "devinterview-jupyter:interview",
-    "devinterview-jupyter:replay",
-]
 
 # JupyterLite/JupyterLab plugins of the REPL app that the candidate page must not run:
 # the console and its kernel machinery, the service worker, sharing, downloads, menus.
 DISABLED_EXTENSIONS = [
-    *_OUR_INTERVIEWER_PLUGINS,
+    # Ours that belong to JupyterLab (interviewers), not to the candidate page.
+    *INTERVIEWER_ONLY_PLUGINS,
     "@jupyterlite/repl-extension:console",
     "@jupyterlite/repl-extension:buttons",
     "@jupyterlite/repl-extension:router",
@@ -111,6 +111,11 @@ _UNNEEDED = [
     "doc",
 ]
 
+# The code runners' files in the site's copy of our labextension: the page loads them
+# from its Jupyter server's `devinterview/static/` route (as JupyterLab does), never from
+# the site, so the site and the wheel carry one copy of Pyodide, not two.
+RUNNER_FILES = ["pyodide", "python-worker.*.js"]
+
 
 # Text and WebAssembly shrink to a third or less under gzip; the server sends the `.gz`
 # sibling to browsers that accept it (candidate/handlers.py). Zips, images and fonts are
@@ -150,10 +155,10 @@ def lite_config(
         "appUrl": f"./{APP}",
         "disabledExtensions": DISABLED_EXTENSIONS,
         # Tells our candidate plugin it runs on the candidate page.
-        "devinterviewCandidate": "true",
+        CANDIDATE_OPTION: "true",
     }
     if api_url:
-        data["devinterviewServer"] = normalize_api_url(api_url)
+        data[SERVER_OPTION] = normalize_api_url(api_url)
     if whiteboard_license_key:
         data[WHITEBOARD_LICENSE_OPTION] = whiteboard_license_key
     return {"jupyter-lite-schema-version": 0, "jupyter-config-data": data}
@@ -223,11 +228,11 @@ def build_site(
             tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-20:])
             raise SiteBuildError(f"jupyter lite build failed:\n{tail}")
         for name in _UNNEEDED:
-            path = staging / name
-            if path.is_dir():
-                shutil.rmtree(path)
-            elif path.exists():
-                path.unlink()
+            _remove(staging / name)
+        ours = staging / "extensions" / "devinterview-jupyter" / "static"
+        for pattern in RUNNER_FILES:
+            for path in ours.glob(pattern):
+                _remove(path)
         (staging / "index.html").write_text(_INDEX_HTML.replace("{app}", APP))
         # The build points the favicon at the (pruned) lab app; use an icon that is there.
         config_path = staging / "jupyter-lite.json"
@@ -243,6 +248,13 @@ def build_site(
         output.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(staging, output)
     return output
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
 
 
 def _replaceable(path: Path) -> bool:

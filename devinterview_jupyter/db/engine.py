@@ -77,6 +77,7 @@ class Database:
         # One-statement reads need no BEGIN and COMMIT round trips.
         self._reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._compiled_statements: dict[Select[Any], tuple[str, tuple[str, ...]]] = {}
+        self._converters: dict[Select[Any], tuple[tuple[int, Callable[[Any], Any]], ...]] = {}
         self._ready = False
         self._lock = asyncio.Lock()
         self._last_failure = 0.0
@@ -153,21 +154,25 @@ class Database:
 
         On PostgreSQL the statement, compiled once, runs straight on asyncpg (prepared and
         cached per connection): SQLAlchemy's connection, execution and result layers were
-        a third of a session list's CPU (docs/performance.md). Values come back as the
-        driver returns them, so only for columns that need no conversion on the way out:
-        UUIDs, text, numbers and timestamptz (UTC-aware datetimes).
+        a third of a session list's CPU (docs/performance.md). Each column's own result
+        conversion (its type's ``result_processor``) is still applied, unless the type
+        declares asyncpg's value final (``ASYNCPG_VALUE_IS_FINAL``), so rows come back as
+        SQLAlchemy would return them (tests/test_fetch_columns.py holds every column to it).
         """
         await self.ensure_ready()
         if self.backend != "postgresql":
             async with self._outages_as_503(), self._reader.connect() as connection:
                 result = await connection.execute(statement, params)
-                return list(result.tuples())
+                return list(result.all())
         sql, names = self._compiled(statement)
         async with self._outages_as_503():
             raw = await self.engine.raw_connection()
             driver = raw.driver_connection
             assert driver is not None
             try:
+                converters = self._converters.get(statement)
+                if converters is None:
+                    converters = await self._converters_of(statement, driver, sql)
                 rows: Sequence[Sequence[Any]] = await driver.fetch(
                     sql, *(params[name] for name in names)
                 )
@@ -186,7 +191,32 @@ class Database:
             # Handing it back may close it (beyond the pool's size), which SQLAlchemy's
             # asyncio adapter can only do inside its greenlet.
             await greenlet_spawn(raw.close)
-            return rows
+            if not converters:
+                return rows
+            return [_converted(row, converters) for row in rows]
+
+    async def _converters_of(
+        self, statement: Select[Any], driver: Any, sql: str
+    ) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
+        """The result conversions SQLAlchemy would apply to ``statement``'s columns, by
+        position. Some depend on the column's PostgreSQL type (a float read from a numeric
+        expression, say), which only the prepared statement tells."""
+        attributes = (await driver.prepare(sql)).get_attributes()
+        dialect = self.engine.dialect
+        found = []
+        for index, (column, attribute) in enumerate(
+            zip(statement.selected_columns, attributes, strict=True)
+        ):
+            if getattr(column.type, "ASYNCPG_VALUE_IS_FINAL", False):
+                continue
+            convert = column.type.dialect_impl(dialect).result_processor(
+                dialect, attribute.type.oid
+            )
+            if convert is not None:
+                found.append((index, convert))
+        converters = tuple(found)
+        self._converters[statement] = converters
+        return converters
 
     def _compiled(self, statement: Select[Any]) -> tuple[str, tuple[str, ...]]:
         # Statements hash by identity: callers pass ones they build once and keep (a fresh
@@ -221,6 +251,15 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _converted(
+    row: Sequence[Any], converters: tuple[tuple[int, Callable[[Any], Any]], ...]
+) -> list[Any]:
+    values = list(row)
+    for index, convert in converters:
+        values[index] = convert(values[index])
+    return values
 
 
 def create_engine(

@@ -50,6 +50,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     impl = DateTime(timezone=True)
     cache_ok = True
+    # asyncpg already returns timestamptz as UTC-aware datetimes, which
+    # process_result_value would hand back unchanged: Database.fetch skips that call
+    # (four columns of every row of a session list; tests/test_fetch_columns.py checks).
+    ASYNCPG_VALUE_IS_FINAL = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 
 from ..db.engine import DatabaseUnavailable
-from .store import SERVER, LogRow, SQLYStore
+from .store import SERVER, LogRow, RoomHistory
 
 # Rows read per query when catching up (a server back after a long outage reads more).
 CATCH_UP_BATCH = 500
@@ -31,7 +31,7 @@ ApplyRemote = Callable[[bytes, bool], None]  # (update, written by a server itse
 class LogFollower:
     def __init__(
         self,
-        store: SQLYStore,
+        store: RoomHistory,
         apply: ApplyRemote,
         state: Callable[[], bytes],
         *,

@@ -10,10 +10,8 @@ interview is over. Connecting and every frame received mark the Jupyter server a
 from __future__ import annotations
 
 import asyncio
-import functools
 import time
 import uuid
-from asyncio import Future
 from collections import OrderedDict
 from collections.abc import Awaitable
 from datetime import datetime
@@ -23,23 +21,22 @@ from urllib.parse import urlparse
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
-from tornado.iostream import IOStream, StreamBufferFullError, StreamClosedError
-from tornado.websocket import WebSocketClosedError, WebSocketHandler
+from tornado.iostream import IOStream
+from tornado.websocket import WebSocketHandler
 
 from .. import profiles
-from ..api.base import DevInterviewMixin, parse_uuid
-from ..api.profile import identity_name
 from ..auth import RESOURCE_ROOMS, Candidate
 from ..colors import interviewer_color, session_interviewers
 from ..db.engine import DatabaseUnavailable
 from ..errors import ApiError
+from ..handlers import DevInterviewMixin, identity_name, parse_uuid
 from .activity import ActivityClock, activity_clock
 from .kind import INTERVIEW_ROOM, NOTES, NOTES_ROOM, RoomKind
 from .manager import Room, RoomManager
 from .protocol import MalformedFrame, parse_frame
 from .stream_transport import serve_on_stream
-from .sync import Participant, Peer
-from .websocket import RoomSocket, can_take_over, take_over
+from .sync import Participant
+from .websocket import RoomSocket
 
 ROOM_PING_INTERVAL = 30.0  # seconds; a peer silent for a whole interval after a ping is gone
 # How interviewers were last shown, per (session, user): used while the database is down.
@@ -59,12 +56,10 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
     _expires_at: datetime | None = None
     _expiry: asyncio.TimerHandle | None = None
     _counted = False  # holds one of its credential's connections
-    _queued = 0  # bytes handed to tornado and not yet written (tornado's frame layer)
     _left = False
     _opened = False
-    _own_frames = False
     _closed_with: tuple[int, str] | None = None
-    _peer: Peer | None = None  # what the room sends to: this handler, or its RoomSocket
+    _peer: RoomSocket | None = None  # what the room sends to
     _activity: ActivityClock  # marks the server active (activity.py); set by open()
 
     # -- before the upgrade -------------------------------------------------------------
@@ -91,8 +86,6 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
         except BaseException:
             self._uncount()
             raise
-        # Our frame layer, on the socket or on tornado's stream; it has no deflate.
-        self._own_frames = self.get_compression_options() is None
         try:
             await super().get(session_id, *args, **kwargs)
         finally:
@@ -175,15 +168,15 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
             return True
         return self.devinterview.origin_allowed(origin)
 
-    @property
-    def max_message_size(self) -> int:
-        # Tornado closes the connection (1009) before buffering anything bigger.
-        return int(self.devinterview.room_max_frame_bytes)
+    # Tornado's frame layer reads none of a room connection's frames (RoomSocket does):
+    # it must neither ping nor offer an extension that RoomSocket does not speak.
 
     @property
     def ping_interval(self) -> float:
-        # Decided before the upgrade: tornado starts its pings right after it.
-        return 0.0 if self._own_frames else ROOM_PING_INTERVAL
+        return 0.0
+
+    def get_compression_options(self) -> None:
+        return None
 
     # -- after the upgrade: a Peer of the room -----------------------------------------
 
@@ -199,29 +192,17 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
             self._expiry = asyncio.get_running_loop().call_later(
                 max(0.0, left), self.close_room, 4401, "invite expired"
             )
-        if self._own_frames:
-            # Tornado awaits this before reading any frame: it reads none, the socket is ours.
-            return self._serve_own_frames()
+        # Tornado awaits this before reading any frame (documented: on_message is not
+        # called until open has returned), so it reads none: RoomSocket reads them all.
+        return self._serve()
+
+    async def _serve(self) -> None:
+        stream = self._stream()
+        assert stream is not None
         # Tornado leaves Nagle's algorithm on: a keystroke written while an earlier frame
         # awaits its (delayed) ACK would wait up to 40 ms. Node's ws and asyncio turn it off.
         self.set_nodelay(True)
-        stream = self._stream()
-        if stream is not None:
-            stream.max_write_buffer_size = self.devinterview.room_max_send_buffer_bytes
-        self._peer = self
-        self.room.sync.join(self, self.participant)
-        return None
-
-    async def _serve_own_frames(self) -> None:
-        stream = self._stream()
-        assert stream is not None
         try:
-            sock, buffered = None, b""
-            if self.devinterview.room_own_frames and can_take_over(stream):
-                try:
-                    sock, buffered = await take_over(stream)
-                except StreamClosedError:
-                    return  # gone during the handover
             settings = self.devinterview
             peer = RoomSocket(
                 self,
@@ -229,30 +210,21 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
                 max_send_buffer_bytes=settings.room_max_send_buffer_bytes,
                 ping_interval=ROOM_PING_INTERVAL,
                 log=self.log,
-                buffered=buffered,
                 send_budget=settings.send_budget,
             )
-            if sock is None:  # TLS, or room_own_frames = False: the socket stays in tornado
-                await serve_on_stream(stream, peer)
-                return
-            try:
-                await asyncio.get_running_loop().connect_accepted_socket(lambda: peer, sock)
-            except BaseException:
-                sock.close()
-                raise
-            await peer.closed
+            await serve_on_stream(stream, peer)
         finally:
             # Whatever happened, the room lets go of this connection (tornado does not call
-            # on_close when open() fails). Tornado's stream holds a detached socket object:
-            # closing it touches no socket; its frame loop then finds it closed.
+            # on_close when open() fails).
             self._leave()
             stream.close()
 
     def socket_opened(self, peer: RoomSocket) -> None:
         assert self.room is not None
         if self._left:
-            # The room closed this connection during the handover (session deleted, invite
-            # revoked): the client still gets the code, which tells it not to reconnect.
+            # The room closed this connection between the upgrade and now (session deleted,
+            # invite revoked): the client still gets the code, which tells it not to
+            # reconnect.
             if self._closed_with is not None:
                 peer.close(*self._closed_with)
             else:
@@ -268,14 +240,10 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
         self._leave()
 
     def _stream(self) -> IOStream | None:
+        # The stream tornado's websocket protocol holds after the upgrade: an attribute it
+        # names without an underscore, checked here rather than assumed.
         stream = getattr(self.ws_connection, "stream", None)
         return stream if isinstance(stream, IOStream) else None
-
-    def on_message(self, message: str | bytes) -> None:
-        if isinstance(message, str):
-            self.reject(1003, "binary frames only")
-            return
-        self._receive(message)
 
     def _receive(self, message: bytes) -> None:
         room, peer = self.room, self._peer
@@ -296,56 +264,16 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
     def on_close(self) -> None:
         self._leave()
 
-    def deliver(self, message: bytes) -> None:
-        """Hand a frame to tornado's send buffer (written at once if the socket can take it)."""
-        if self._left:
-            return
-        connection = self.ws_connection
-        if connection is None or connection.is_closing():
-            self._leave()
-            return
-        try:
-            # Not awaited: a slow reader must not hold up the room. Tornado buffers for it,
-            # and drops the buffer if the connection dies.
-            sent = self.write_message(message, binary=True)
-        except (WebSocketClosedError, StreamClosedError):
-            self._leave()
-            return
-        except StreamBufferFullError:
-            # Not reading: drop it rather than queue without end. No close frame, it would
-            # not fit either; the client sees the connection end and reconnects.
-            self.log.warning("DevInterview: dropping a room connection that stopped reading")
-            self._leave()
-            stream = self._stream()
-            if stream is not None:
-                stream.close()
-            return
-        size = len(message)
-        self._queued += size
-        sent.add_done_callback(functools.partial(self._written, size))
-        budget = self.devinterview.send_budget
-        if self._queued >= budget.threshold:
-            budget.note(self, self._queued)
-
     def reject(self, code: int, reason: str) -> None:
         self.close_room(code, reason)
 
     def close_room(self, code: int, reason: str) -> None:
         peer = self._peer
-        try:
-            if isinstance(peer, RoomSocket):
-                peer.close(code, reason)
-            elif not self._own_frames:
-                self.close(code, reason)
-            else:  # the socket is changing hands: socket_opened closes it, as we have left
-                self._closed_with = (code, reason)
-        except StreamBufferFullError:
-            # The close frame does not fit behind what this reader has not taken.
-            stream = self._stream()
-            if stream is not None:
-                stream.close()
-        finally:
-            self._leave()
+        if peer is not None:
+            peer.close(code, reason)
+        else:  # not served yet: socket_opened closes it, as we have left
+            self._closed_with = (code, reason)
+        self._leave()
 
     def _leave(self) -> None:
         if self._left or self.room is None:
@@ -363,29 +291,6 @@ class RoomHandler(DevInterviewMixin, ExtensionHandlerMixin, WebSocketHandler, Ju
         if self._counted and self.participant is not None:
             self._counted = False
             self.devinterview.room_connections.release(self._connection_key())
-
-    # -- the send budget, on tornado's frame layer -------------------------------------
-
-    def queued_bytes(self) -> int:
-        return self._queued
-
-    def shed(self, code: int, reason: str) -> None:
-        # A close frame would only queue behind the backlog it is meant to free.
-        self.log.warning("DevInterview: dropping a room connection: %s", reason)
-        self._leave()
-        stream = self._stream()
-        if stream is not None:
-            stream.close()
-
-    def _written(self, size: int, sent: Future[None]) -> None:
-        self._queued -= size
-        _consume(sent)
-
-
-def _consume(sent: Future[None]) -> None:
-    """A send to a connection that died meanwhile: nothing to do (its close is handled)."""
-    if not sent.cancelled():
-        sent.exception()
 
 
 class NotesRoomHandler(RoomHandler):

@@ -30,7 +30,7 @@ from .budget import RoomLimits
 from .bus import BYE, CHANGED, DELETED, HELLO, NEW_ROWS, PRESENCE, REMOVED, REVOKED, Bus, Notice
 from .document import OwnedMaps, TimerState, new_document, server_now_ms
 from .follow import CATCH_UP_BATCH, RETRY_FIRST, RETRY_MAX, LogFollower
-from .store import SQLYStore, UpdateWriter, rows_of_rooms
+from .store import RoomHistory, UpdateWriter, rows_of_rooms
 from .sync import RoomSync
 from .ydoc import QUESTION, SOURCE, TIMER
 
@@ -43,7 +43,7 @@ REMOTE_PRESENCE_TIMEOUT_MS = 45_000
 class Room:
     session_id: uuid.UUID
     sync: RoomSync
-    store: SQLYStore
+    store: RoomHistory
     owned: OwnedMaps
     follower: LogFollower
     read_only: bool = False
@@ -197,7 +197,7 @@ class RoomManager:
         # Listening before reading the log: a row committed after the read is announced.
         await self.bus.subscribe(session_id)
         doc = new_document()
-        store = SQLYStore(
+        store = RoomHistory(
             str(session_id), writer=self.writer, doc=doc, snapshot_every=self.snapshot_every
         )
         try:

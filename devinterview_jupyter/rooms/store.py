@@ -1,4 +1,4 @@
-"""Room persistence in the project database: a group-committing writer and a Y store.
+"""Room persistence in the project database: a group-committing writer, each room's history.
 
 Every document update is kept (so a document can be rebuilt as it was at any moment);
 snapshots of the whole state are added every so often so that loading reads one
@@ -279,8 +279,19 @@ class LogRow:
 _STORES = itertools.count(1)
 
 
-class SQLYStore:
-    """The stored history of one room's document, on the project's database."""
+class RoomHistory:
+    """The stored history of one room's document, on the project's database: every
+    update, snapshots that name the log position they hold, and reads "after position p"
+    for the servers that share a room (rooms/follow.py).
+
+    Not a pycrdt-store ``BaseYStore``, on purpose (docs/decisions.md, issue 22): that
+    interface awaits one ``write`` per update and reads the whole log back as (update,
+    metadata, timestamp), with a task group per store. Here an update is recorded
+    synchronously inside the document's observer and committed with every other room's
+    in one group commit (``UpdateWriter``); loading reads the latest snapshot and what
+    follows it, and returns the log position reached. Only our rooms use it, never
+    through that interface.
+    """
 
     def __init__(
         self,

@@ -1,13 +1,13 @@
-"""Our frame layer on a connection that stays in tornado's stream.
+"""Room connections' frames, read from and written to tornado's stream.
 
-A room connection's socket leaves tornado after the upgrade when it can (plain TCP: see
-``websocket.take_over``). When it cannot — Jupyter serving TLS itself, where the TLS
-session lives in tornado's ``SSLIOStream`` — or when ``room_own_frames = False`` keeps
-every socket with tornado, the same ``RoomSocket`` reads and writes the frames, through
-an asyncio transport made of the stream's public methods (``read_bytes``, ``write``,
-``close``). So every room connection obeys one set of frame rules, the one
-docs/protocol.md states; tornado's own frame layer (``WebSocketProtocol13``) reads none
-of them: the handler's ``open()`` returns only once the connection has ended.
+Tornado performs the upgrade and keeps the socket (plain TCP in an ``IOStream``, TLS in an
+``SSLIOStream``); every room connection's frames are then read and written by a
+``RoomSocket`` (``websocket.py``) through an asyncio transport made of the stream's public
+methods (``read_bytes(partial=True)``, ``write``, ``close``): one read, and one future,
+per TCP read rather than tornado's several per frame. Tornado's own frame layer
+(``WebSocketProtocol13``) reads none of them: the handler's ``open()`` returns only once
+the connection has ended. So every room connection obeys one set of frame rules, the one
+docs/protocol.md states, plain or TLS.
 """
 
 from __future__ import annotations
@@ -79,12 +79,17 @@ async def serve_on_stream(stream: IOStream, peer: RoomSocket) -> None:
     """Feed what arrives on ``stream`` to ``peer`` until the connection ends.
 
     Bytes tornado read ahead with the upgrade are still in the stream: the first read
-    returns them.
+    returns them (tests/test_room_websocket.py sends a frame with the upgrade request).
     """
     peer.connection_made(StreamTransport(stream))
     try:
         while True:
-            peer.data_received(await stream.read_bytes(READ_BYTES, partial=True))
+            read = stream.read_bytes(READ_BYTES, partial=True)
+            if not isinstance(read, asyncio.Future) or read.done():
+                # Awaiting a finished future does not pass through the event loop: a peer
+                # that keeps its socket full would otherwise hold the whole server.
+                await asyncio.sleep(0)
+            peer.data_received(await read)
     except StreamClosedError:
         pass  # the peer left, or the RoomSocket closed or aborted the stream
     finally:

@@ -263,8 +263,7 @@ describe('ModeView', () => {
 });
 
 describe('the sandbox frame', () => {
-  const STATIC =
-    'http://localhost:8890/devinterview/candidate/extensions/devinterview-jupyter/static/';
+  const STATIC = 'http://localhost:8890/devinterview/static/';
   const PYODIDE = 'https://cdn.example.org/pyodide/v0.27.0/full/';
 
   /**

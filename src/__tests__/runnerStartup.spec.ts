@@ -22,8 +22,7 @@ const {
 }: { readFileSync(path: string, encoding: string): string } = require('fs');
 const { join }: { join(...parts: string[]): string } = require('path');
 
-const OWN =
-  'http://localhost:8890/devinterview/candidate/extensions/devinterview-jupyter/static/pyodide/';
+const OWN = 'http://localhost:8890/devinterview/static/pyodide/';
 
 describe('pythonInit', () => {
   it('offers the package snapshot with our own Pyodide on a first visit', () => {

@@ -3,6 +3,7 @@ import type {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 
+import { PLUGIN_ID } from '../constants';
 import { IDevInterviewClient } from '../tokens';
 import { DevInterviewClient } from './client';
 
@@ -10,7 +11,7 @@ import { DevInterviewClient } from './client';
  * The plugin providing the DevInterview REST client.
  */
 export const clientPlugin: JupyterFrontEndPlugin<IDevInterviewClient> = {
-  id: 'devinterview-jupyter:client',
+  id: PLUGIN_ID.client,
   description: 'Provides the client of the DevInterview REST API.',
   autoStart: true,
   provides: IDevInterviewClient,

@@ -4,6 +4,8 @@
  * Pure functions (no DOM), so they are unit-tested on their own.
  */
 
+import { URL_PATH } from '../constants';
+
 /**
  * The key under which the invite token is kept for this tab (sessionStorage):
  * it survives a reload once the token is gone from the address bar.
@@ -13,7 +15,7 @@ export const TOKEN_STORAGE_KEY = 'devinterview-candidate-token';
 /**
  * The path of the candidate site below the Jupyter server's base URL.
  */
-export const CANDIDATE_SITE_PATH = 'devinterview/candidate/';
+export const CANDIDATE_SITE_PATH = URL_PATH.candidateSite;
 
 /**
  * The invite token in a location fragment (`#token=…`), or null.

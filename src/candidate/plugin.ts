@@ -6,6 +6,7 @@ import { IEditorServices } from '@jupyterlab/codeeditor';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
+import { PLUGIN_ID } from '../constants';
 import { runTimeLimitMs } from '../runner/settings';
 import { ICodeRunners, IWhiteboardFactory } from '../tokens';
 import {
@@ -21,7 +22,7 @@ import { CandidateNotice } from './page';
 /**
  * The id of the candidate plugin.
  */
-export const CANDIDATE_PLUGIN_ID = 'devinterview-jupyter:candidate';
+export const CANDIDATE_PLUGIN_ID = PLUGIN_ID.candidate;
 
 /**
  * The candidate page: active only on the JupyterLite site built by

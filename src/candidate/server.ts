@@ -1,12 +1,13 @@
 import { PageConfig } from '@jupyterlab/coreutils';
 
+import { PAGE_CONFIG } from '../constants';
 import { resolveServerUrl } from './config';
 
 /**
  * Whether this page is the candidate site (its `jupyter-lite.json` says so).
  */
 export function isCandidatePage(): boolean {
-  return PageConfig.getOption('devinterviewCandidate') === 'true';
+  return PageConfig.getOption(PAGE_CONFIG.candidate) === 'true';
 }
 
 /**
@@ -16,6 +17,6 @@ export function isCandidatePage(): boolean {
  */
 export function jupyterServerUrl(pageBaseUrl: string): string | null {
   return isCandidatePage()
-    ? resolveServerUrl(pageBaseUrl, PageConfig.getOption('devinterviewServer'))
+    ? resolveServerUrl(pageBaseUrl, PageConfig.getOption(PAGE_CONFIG.server))
     : pageBaseUrl;
 }

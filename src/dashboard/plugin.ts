@@ -15,6 +15,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { Toolbar, refreshIcon } from '@jupyterlab/ui-components';
 
 import type { Language } from '../api/types';
+import { PLUGIN_ID } from '../constants';
 import { devInterviewIcon } from '../icons';
 import {
   CommandIDs as InterviewCommandIDs,
@@ -42,7 +43,7 @@ export const DASHBOARD_ID = 'devinterview-dashboard';
 /**
  * The id of the dashboard plugin (also the id of its settings, `schema/dashboard.json`).
  */
-const PLUGIN_ID = 'devinterview-jupyter:dashboard';
+const DASHBOARD_PLUGIN_ID = PLUGIN_ID.dashboard;
 
 /**
  * The default of the `refreshIntervalSeconds` setting.
@@ -53,7 +54,7 @@ const DEFAULT_REFRESH_SECONDS = 30;
  * The plugin adding the interview dashboard (the sessions table).
  */
 export const dashboardPlugin: JupyterFrontEndPlugin<void> = {
-  id: PLUGIN_ID,
+  id: DASHBOARD_PLUGIN_ID,
   description: 'Adds the DevInterview dashboard listing interview sessions.',
   autoStart: true,
   requires: [IDevInterviewClient],
@@ -212,14 +213,14 @@ export const dashboardPlugin: JupyterFrontEndPlugin<void> = {
         });
       };
       settingRegistry
-        .load(PLUGIN_ID)
+        .load(DASHBOARD_PLUGIN_ID)
         .then(settings => {
           apply(settings);
           settings.changed.connect(apply);
         })
         .catch(reason => {
           console.error(
-            `DevInterview: could not load the settings of ${PLUGIN_ID}.`,
+            `DevInterview: could not load the settings of ${DASHBOARD_PLUGIN_ID}.`,
             reason
           );
         });

@@ -1,3 +1,5 @@
+import { PLUGIN_ID } from '../constants';
+
 /**
  * The command ids of the interview layout.
  */
@@ -21,7 +23,7 @@ export namespace CommandIDs {
 /**
  * The id of the interview plugin (and of its settings, `schema/interview.json`).
  */
-export const INTERVIEW_PLUGIN_ID = 'devinterview-jupyter:interview';
+export const INTERVIEW_PLUGIN_ID = PLUGIN_ID.interview;
 
 /**
  * The id of an interview's widget in the main area.

@@ -1,3 +1,5 @@
+import { PLUGIN_ID } from '../constants';
+
 /**
  * The command ids of display names.
  */
@@ -8,4 +10,4 @@ export namespace CommandIDs {
 /**
  * The id of the display-name plugin.
  */
-export const PROFILE_PLUGIN_ID = 'devinterview-jupyter:profile';
+export const PROFILE_PLUGIN_ID = PLUGIN_ID.profile;

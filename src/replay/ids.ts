@@ -1,3 +1,5 @@
+import { PLUGIN_ID } from '../constants';
+
 /**
  * The command ids of the replay and the report (kept apart from the panel
  * so the dashboard can name them without loading it).
@@ -11,7 +13,7 @@ export namespace CommandIDs {
 /**
  * The id of the replay plugin.
  */
-export const REPLAY_PLUGIN_ID = 'devinterview-jupyter:replay';
+export const REPLAY_PLUGIN_ID = PLUGIN_ID.replay;
 
 /**
  * The id of a session's replay widget in the main area.

@@ -9,6 +9,7 @@ import type { Language } from '../api/types';
 import { jupyterServerUrl } from '../candidate/server';
 import type { ICodeRunner } from '../tokens';
 import { ICodeRunners } from '../tokens';
+import { PAGE_CONFIG, PLUGIN_ID, URL_PATH } from '../constants';
 import { jsSandboxTransport } from './jsSandbox';
 import { pythonTransport } from './pythonTransport';
 import { MessageRuntime, ModeView } from './runtime';
@@ -17,13 +18,13 @@ import { isDevInterviewView } from './startup';
 /**
  * The id of the runners plugin.
  */
-export const RUNNERS_PLUGIN_ID = 'devinterview-jupyter:runners';
+export const RUNNERS_PLUGIN_ID = PLUGIN_ID.runners;
 
 /**
  * The page-config option with a full Pyodide distribution's URL (server
  * setting `DevInterviewApp.pyodide_url`); empty: the copy in our extension.
  */
-export const PYODIDE_URL_OPTION = 'devinterviewPyodideUrl';
+export const PYODIDE_URL_OPTION = PAGE_CONFIG.pyodideUrl;
 
 /**
  * Code runners for this tab: Python and SQL share one Pyodide worker,
@@ -40,13 +41,14 @@ export const runnersPlugin: JupyterFrontEndPlugin<ICodeRunners> = {
     labShell: ILabShell | null
   ): ICodeRunners => {
     const pyodideUrl = PageConfig.getOption(PYODIDE_URL_OPTION);
-    // Our files as the server's candidate-site handler serves them (with
-    // CORS, which the sandbox needs): on the candidate page, the server the
-    // page talks to; in JupyterLab, this server.
+    // Our labextension's files as the server's `devinterview/static/` route
+    // serves them (public, with the CORS the sandbox needs): on the candidate
+    // page, the server the page talks to; in JupyterLab, this server. Not the
+    // candidate site's folder: Run works on a server without one.
     const own = app.serviceManager.serverSettings.baseUrl;
     const staticBase = URLExt.join(
       jupyterServerUrl(own) ?? own,
-      'devinterview/candidate/extensions/devinterview-jupyter/static/'
+      URL_PATH.runnerStatic
     );
     const newPython = () =>
       new MessageRuntime({

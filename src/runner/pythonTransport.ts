@@ -9,15 +9,15 @@ import { deleteSnapshot, loadSnapshot, saveSnapshot } from './snapshotStore';
  *
  * The frame has an opaque origin, so the worker script and Pyodide's files
  * are fetched with CORS: they come from `staticBase`, our extension's files as
- * the server's candidate-site handler serves them (public, with
+ * the server's `devinterview/static/` route serves them (public, with
  * `Access-Control-Allow-Origin: *`). Those two folders are all the frame's
  * policy lets the worker load or fetch (see `sandboxPolicy`).
  */
 export function pythonTransport(
   options: IPythonOptions & { staticBase: string }
 ): TransportFactory {
-  // The bundler emits the worker as a file with a hashed name; the same file
-  // is in the candidate site's copy of this extension.
+  // The bundler emits the worker as a file with a hashed name, which the
+  // server serves from the labextension JupyterLab loaded.
   const bundled = new URL('./python.worker.js', import.meta.url);
   const name = bundled.pathname.split('/').pop() ?? '';
   const workerUrl = new URL(name, options.staticBase).href;

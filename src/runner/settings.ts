@@ -1,10 +1,12 @@
 import { PageConfig } from '@jupyterlab/coreutils';
 
+import { PAGE_CONFIG } from '../constants';
+
 /**
  * The page-config option with the run time limit in ms (server setting
  * `DevInterviewApp.run_time_limit_seconds`).
  */
-export const RUN_TIME_LIMIT_OPTION = 'devinterviewRunTimeLimitMs';
+export const RUN_TIME_LIMIT_OPTION = PAGE_CONFIG.runTimeLimitMs;
 
 /**
  * The time limit when the page does not say (a static candidate site).

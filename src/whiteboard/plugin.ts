@@ -4,6 +4,7 @@ import type {
 } from '@jupyterlab/application';
 import { PageConfig } from '@jupyterlab/coreutils';
 
+import { PAGE_CONFIG, PLUGIN_ID } from '../constants';
 import type { IWhiteboardOptions } from '../tokens';
 import { IWhiteboardFactory } from '../tokens';
 import { TldrawWhiteboard } from './widget';
@@ -11,14 +12,14 @@ import { TldrawWhiteboard } from './widget';
 /**
  * The id of the whiteboard plugin.
  */
-export const WHITEBOARD_PLUGIN_ID = 'devinterview-jupyter:whiteboard';
+export const WHITEBOARD_PLUGIN_ID = PLUGIN_ID.whiteboard;
 
 /**
  * The page-config option carrying the tldraw licence key; the server sets it
  * from `DevInterviewApp.whiteboard_license_key` in JupyterLab and on the
  * candidate page.
  */
-export const LICENSE_KEY_OPTION = 'devinterviewWhiteboardLicenseKey';
+export const LICENSE_KEY_OPTION = PAGE_CONFIG.whiteboardLicenseKey;
 
 /**
  * The whiteboard engine of the interview layout: tldraw, synced through the

@@ -125,10 +125,11 @@ test('the candidate runs Python, JavaScript and SQL; everyone sees the output', 
   // Python runs in an opaque-origin sandbox: it cannot call the server with
   // the page's credentials. Beyond that, the frame's Content-Security-Policy
   // refuses every request but those into the runtime's own folder: even a
-  // public file the server serves with CORS (package.json, beside that
-  // folder) cannot be fetched, so nothing can be sent out either. (It comes
-  // back from a snapshot here, after the time-out.)
+  // public file the server serves with CORS (the candidate site's copy of our
+  // package.json) cannot be fetched, so nothing can be sent out either. (It
+  // comes back from a snapshot here, after the time-out.)
   const extension = `${SERVER}/devinterview/candidate/extensions/devinterview-jupyter`;
+  const runtime = `${SERVER}/devinterview/static`;
   await setCode(
     lab,
     session.id,
@@ -145,7 +146,7 @@ test('the candidate runs Python, JavaScript and SQL; everyone sees the output', 
       '        return "refused"',
       `print("api", get("${SERVER}/api/contents"))`,
       `print("public", get("${extension}/package.json"))`,
-      `print("runtime", get("${extension}/static/pyodide/pyodide-lock.json"))`,
+      `print("runtime", get("${runtime}/pyodide/pyodide-lock.json"))`,
       ''
     ].join('\n')
   );
@@ -216,6 +217,11 @@ test('the candidate runs Python, JavaScript and SQL; everyone sees the output', 
     "create table people(id integer, name text);\ninsert into people values (1, 'Ada'), (2, 'Grace');\nselect id, name from people order by id;\n"
   );
   await expect(panelC.locator('.cm-content')).toContainText('order by id');
+  // The language change reaches the candidate through the room, like the code:
+  // a click before it does would run the SQL as JavaScript.
+  await expect(runArea(panelC).locator('.jp-DevInterview-runState')).toHaveText(
+    'SQL ready'
+  );
   run = await runAndWait(panelC, 7, 'ok');
   for (const panel of [panelC, panelA]) {
     const table = lastRun(panel).locator('table.jp-DevInterview-resultTable');

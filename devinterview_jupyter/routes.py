@@ -1,36 +1,39 @@
-"""The URL table of the REST API."""
+"""The extension's URL table: the REST API, the rooms (websockets) and the candidate site."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..candidate.handlers import CandidateRedirectHandler, CandidateSiteHandler
-from ..rooms.handler import NotesRoomHandler, RoomHandler
-from .candidate import JoinHandler, MeHandler
-from .clock import TimeHandler, TimerHandler
-from .events import EventsHandler
-from .invites import InviteHandler, InvitesHandler, LiveInviteHandler, RotateInviteHandler
-from .meta import NotFoundHandler, OpenAPIHandler
-from .profile import ProfileHandler
-from .questions import QuestionHandler, QuestionsHandler, RevealHandler, SessionQuestionHandler
-from .replay import ReplayHandler, ReplayStateHandler
-from .report import ReportHandler, ReportNotebookHandler
-from .scorecards import (
+from .api.candidate import JoinHandler, MeHandler
+from .api.clock import TimeHandler, TimerHandler
+from .api.events import EventsHandler
+from .api.invites import InviteHandler, InvitesHandler, LiveInviteHandler, RotateInviteHandler
+from .api.meta import NotFoundHandler, OpenAPIHandler
+from .api.profile import ProfileHandler
+from .api.questions import QuestionHandler, QuestionsHandler, RevealHandler, SessionQuestionHandler
+from .api.replay import ReplayHandler, ReplayStateHandler
+from .api.report import ReportHandler, ReportNotebookHandler
+from .api.scorecards import (
     MyScorecardHandler,
     ScorecardsHandler,
     ScorecardSummaryHandler,
     SubmitScorecardHandler,
 )
-from .sessions import SessionHandler, SessionsHandler, StartHandler, TerminateHandler
-from .team import CoInterviewerHandler, CoInterviewersHandler
+from .api.sessions import SessionHandler, SessionsHandler, StartHandler, TerminateHandler
+from .api.team import CoInterviewerHandler, CoInterviewersHandler
+from .candidate.handlers import CandidateRedirectHandler, CandidateSiteHandler, RunnerStaticHandler
+from .constants import CANDIDATE_SITE_PATH, RUNNER_STATIC_PATH
+from .rooms.handler import NotesRoomHandler, RoomHandler
 
 API_PREFIX = "devinterview/api"
-CANDIDATE_PREFIX = "devinterview/candidate"
+CANDIDATE_PREFIX = CANDIDATE_SITE_PATH.rstrip("/")
 # Path segments are matched loosely so that a malformed id gets a clear 400, not a 404.
 _ID = r"([^/]+)"
 
 
 def api_handlers() -> list[tuple[str, Any]]:
+    """Everything under `{base_url}devinterview/api/`: the REST resources, the rooms, and a
+    JSON 404 for any other path there (last: tornado takes the first match)."""
     p = API_PREFIX
     return [
         (rf"/{p}/sessions/?", SessionsHandler),
@@ -86,3 +89,9 @@ def candidate_site_handlers(
             },
         ),
     ]
+
+
+def runner_static_handlers(static_dir: str) -> list[tuple[str, Any, dict[str, Any]]]:
+    """The code runners' files (our labextension's static folder), public with CORS for
+    their sandbox, apart from the candidate site so that Run never depends on one."""
+    return [(rf"/{RUNNER_STATIC_PATH}(.*)", RunnerStaticHandler, {"path": static_dir})]

@@ -17,8 +17,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tornado.websocket import WebSocketClientConnection
-
 
 @dataclass
 class LiveServer:
@@ -123,30 +121,3 @@ def live_server(
     finally:
         server.stop()
         log.close()
-
-
-class WebSocketChannel:
-    """A pycrdt Channel over Tornado's websocket client."""
-
-    def __init__(self, conn: WebSocketClientConnection, path: str) -> None:
-        self.conn = conn
-        self._path = path
-
-    @property
-    def path(self) -> str:
-        return self._path
-
-    def __aiter__(self) -> WebSocketChannel:
-        return self
-
-    async def __anext__(self) -> bytes:
-        message = await self.conn.read_message()
-        if message is None:
-            raise StopAsyncIteration
-        return message if isinstance(message, bytes) else message.encode()
-
-    async def recv(self) -> bytes:
-        return await self.__anext__()
-
-    async def send(self, message: bytes) -> None:
-        await self.conn.write_message(message, binary=True)

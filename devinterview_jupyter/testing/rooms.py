@@ -1,22 +1,50 @@
-"""Real Yjs clients for the tests: pycrdt documents synced over real websockets."""
+"""The room client of the tests: pycrdt documents synced with a session's room over real
+websockets, as the browser's provider does (docs/protocol.md)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from pycrdt import Doc, Provider, Text
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
-from devinterview_jupyter.testing import WebSocketChannel
+
+class WebSocketChannel:
+    """A pycrdt Channel over Tornado's websocket client."""
+
+    def __init__(self, conn: WebSocketClientConnection, path: str) -> None:
+        self.conn = conn
+        self._path = path
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    def __aiter__(self) -> WebSocketChannel:
+        return self
+
+    async def __anext__(self) -> bytes:
+        message = await self.conn.read_message()
+        if message is None:
+            raise StopAsyncIteration
+        return message if isinstance(message, bytes) else message.encode()
+
+    async def recv(self) -> bytes:
+        return await self.__anext__()
+
+    async def send(self, message: bytes) -> None:
+        await self.conn.write_message(message, binary=True)
 
 
 async def open_ws(
     url: str, headers: dict[str, str] | None = None, *, validate_cert: bool = True
 ) -> WebSocketClientConnection:
+    """A websocket to ``url`` (a room), raw: for tests that speak the protocol by hand."""
     request = HTTPRequest(
         url, headers=headers or {}, request_timeout=20, validate_cert=validate_cert
     )
@@ -56,6 +84,7 @@ async def synced_doc(
 
 
 def text(doc: Doc[Any]) -> str:
+    """The code in an interview document (its shared text ``source``)."""
     return str(doc.get("source", type=Text))
 
 
@@ -93,3 +122,31 @@ async def many_docs(
     finally:
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+@dataclass(frozen=True)
+class RoomClient:
+    """The rooms of one test server: their URLs, and documents synced with them."""
+
+    base: str  # "ws://host:port{base_url}"
+    interviewer_headers: dict[str, str]
+
+    def url(self, session_id: str, query: str = "", *, notes: bool = False) -> str:
+        """The websocket URL of a session's room (``notes``: its interviewers' notes)."""
+        url = f"{self.base}devinterview/api/rooms/{session_id}" + ("/notes" if notes else "")
+        return url + (f"?{query}" if query else "")
+
+    def connect(
+        self,
+        session_id: str,
+        headers: dict[str, str] | None = None,
+        *,
+        query: str = "",
+        doc: Doc[Any] | None = None,
+    ) -> AbstractAsyncContextManager[Doc[Any]]:
+        """A document synced with the session's room, as an interviewer unless
+        ``headers`` (a candidate's ``Authorization: Bearer <token>``, say) or ``query``
+        say otherwise."""
+        if headers is None:
+            headers = self.interviewer_headers
+        return synced_doc(self.url(session_id, query), headers, doc=doc)
